@@ -1,0 +1,1 @@
+"""OKTRA: Moroccan public-tender alerts."""

@@ -1,0 +1,7 @@
+"""`python -m oktra`."""
+
+import sys
+
+from oktra.cli import main
+
+sys.exit(main())

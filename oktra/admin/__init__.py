@@ -1,0 +1,1 @@
+"""Staff back office, audit trail, anomaly detection, statistics."""

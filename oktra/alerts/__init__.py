@@ -1,0 +1,1 @@
+"""Saved searches, the matching engine, digests, deadline reminders."""

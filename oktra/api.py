@@ -1,0 +1,32 @@
+"""HTTP routes beside the Reflex pages, mounted with api_transformer."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from oktra.core.errors import ConfigError
+from oktra.db import check_database, get_engine
+from oktra.migrations import current_revision, head_revision
+
+
+async def health(_request: Request) -> JSONResponse:
+    """Liveness and readiness: the database answers and its schema is current."""
+    try:
+        check_database()
+    except ConfigError:
+        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+    current = current_revision(get_engine())
+    head = head_revision()
+    status = "ok" if current == head else "migrations-pending"
+    return JSONResponse(
+        {"status": status, "schema": current, "expected_schema": head},
+        status_code=200 if status == "ok" else 503,
+    )
+
+
+def build_api() -> Starlette:
+    """The Starlette app holding OKTRA's own HTTP routes."""
+    return Starlette(routes=[Route("/health", health, methods=["GET"])])

@@ -1,0 +1,1 @@
+"""Plans, subscriptions, CMI checkout and callback, invoices."""

@@ -1,0 +1,180 @@
+"""`oktra` (also `python -m oktra`): the operator's command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from oktra.core.errors import ConfigError, OktraError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EXIT_CONFIG = 2
+
+
+def _out(line: str) -> None:
+    sys.stdout.write(line + "\n")
+
+
+def _ready_database() -> None:
+    from oktra.db import check_database
+
+    check_database()
+
+
+def cmd_config_check(_args: argparse.Namespace) -> int:
+    from oktra.settings import get_settings
+
+    settings = get_settings()
+    _out(f"configuration ok ({settings.env}, database {settings.database_url.split(':')[0]})")
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from oktra import migrations
+    from oktra.db import get_engine
+
+    _ready_database()
+    migrations.upgrade(revision=args.revision)
+    _out(f"database at revision {migrations.current_revision(get_engine())}")
+    return 0
+
+
+def cmd_db_check(_args: argparse.Namespace) -> int:
+    from oktra import migrations
+    from oktra.db import get_engine
+
+    _ready_database()
+    engine = get_engine()
+    current, head = migrations.current_revision(engine), migrations.head_revision()
+    if current != head:
+        _out(f"database at {current}, migrations at {head}: run `oktra db upgrade`")
+        return 1
+    differences = migrations.drift(engine)
+    if differences:
+        _out(f"models and migrations differ: {differences}")
+        return 1
+    _out(f"database at revision {current}; models and migrations agree")
+    return 0
+
+
+def cmd_demo_load(_args: argparse.Namespace) -> int:
+    from oktra.db import session_scope
+    from oktra.demo import load_demo
+    from oktra.settings import get_settings
+
+    if get_settings().env == "production":
+        raise ConfigError("env", "demo data is never loaded in production")
+    _ready_database()
+    with session_scope() as session:
+        created = load_demo(session=session)
+    _out("demo data loaded: " + ", ".join(f"{name} +{count}" for name, count in created.items()))
+    return 0
+
+
+def cmd_jobs_list(_args: argparse.Namespace) -> int:
+    from oktra.jobs import all_jobs
+
+    for spec in all_jobs():
+        _out(f"{spec.name:<24} {spec.trigger}  {spec.description}")
+    return 0
+
+
+def cmd_jobs_run(args: argparse.Namespace) -> int:
+    from oktra.jobs import find_job
+    from oktra.scheduler import run_job
+
+    spec = find_job(args.name)
+    if spec is None:
+        sys.stderr.write(f"no job named {args.name!r}; see `oktra jobs list`\n")
+        return 1
+    _ready_database()
+    try:
+        run = run_job(spec, trigger="manual")
+    except Exception as exc:
+        sys.stderr.write(f"job {spec.name} failed: {type(exc).__name__}\n")
+        return 1
+    _out(f"job {spec.name}: {run.outcome} {run.counts}")
+    return 0
+
+
+def reflex_environment() -> dict[str, str]:
+    """The environment Reflex runs in: offline, no telemetry, bun from .tools."""
+    env = dict(os.environ)
+    tools_bin = PROJECT_ROOT / ".tools" / "node_modules" / ".bin"
+    env["PATH"] = f"{tools_bin}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
+    env.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
+    return env
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _ready_database()
+    command = [sys.executable, "-m", "reflex", "run", "--env", "prod" if args.prod else "dev"]
+    if args.backend_only:
+        command.append("--backend-only")
+    os.chdir(PROJECT_ROOT)
+    os.execve(sys.executable, command, reflex_environment())  # noqa: S606 - replaces this process
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with --help on every command."""
+    parser = argparse.ArgumentParser(prog="oktra", description="Operate OKTRA.")
+    groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
+
+    def add(
+        sub: argparse._SubParsersAction, name: str, helptext: str, func: Callable
+    ) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=helptext, description=helptext)
+        command.set_defaults(func=func)
+        return command
+
+    config = groups.add_parser("config", help="check the configuration").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    add(config, "check", "read and check every OKTRA_* setting", cmd_config_check)
+
+    db = groups.add_parser("db", help="database schema").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    upgrade = add(
+        db, "upgrade", "apply migrations up to the newest (or --revision)", cmd_db_upgrade
+    )
+    upgrade.add_argument("--revision", default="head", help="target revision (default: head)")
+    add(db, "check", "fail if migrations are pending or differ from the models", cmd_db_check)
+
+    demo = groups.add_parser("demo", help="demo data").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    add(demo, "load", "load the demo data (idempotent; refused in production)", cmd_demo_load)
+
+    serve = add(groups, "serve", "start the web app (frontend :3000)", cmd_serve)
+    serve.add_argument("--prod", action="store_true", help="production build on one port")
+    serve.add_argument("--backend-only", action="store_true", help="start the backend only")
+
+    jobs = groups.add_parser("jobs", help="scheduled jobs").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    add(jobs, "list", "list the scheduled jobs and their triggers", cmd_jobs_list)
+    run = add(jobs, "run", "run one job now and record the run", cmd_jobs_run)
+    run.add_argument("name", help="the job's name, as `oktra jobs list` shows it")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; a configuration problem ends with one line naming the setting."""
+    args = build_parser().parse_args(argv)
+    try:
+        from oktra.logging_setup import configure_logging
+
+        configure_logging()
+        return args.func(args)
+    except ConfigError as error:
+        sys.stderr.write(f"configuration error: {error}\n")
+        return EXIT_CONFIG
+    except OktraError as error:
+        sys.stderr.write(f"error: {error}\n")
+        return 1

@@ -1,0 +1,1 @@
+"""The shared kernel: no Reflex, no domain."""

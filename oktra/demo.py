@@ -1,0 +1,32 @@
+"""Demo data for a laptop: each domain contributes a loader; loading twice changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from oktra.accounts.service import ensure_user
+
+DEMO_EMAIL = "demo@oktra.ma"
+DEMO_PASSWORD = "oktra-demo-2026"  # noqa: S105 - a published demo account, refused in production
+
+
+def load_demo_accounts(*, session: Session) -> int:
+    """A demo company account to sign in with."""
+    _user, created = ensure_user(
+        session=session,
+        email=DEMO_EMAIL,
+        full_name="Salma Bennani",
+        company_name="Atlas BTP SARL",
+        password=DEMO_PASSWORD,
+    )
+    return int(created)
+
+
+LOADERS: tuple[tuple[str, Callable[..., int]], ...] = (("accounts", load_demo_accounts),)
+
+
+def load_demo(*, session: Session) -> dict[str, int]:
+    """Run every demo loader; returns how many rows each one created."""
+    return {name: loader(session=session) for name, loader in LOADERS}

@@ -1,0 +1,1 @@
+"""External I/O without Reflex and without the database: Firebase, SES, CMI."""

@@ -1,0 +1,33 @@
+"""The catalogue of scheduled jobs: every domain's jobs, with their triggers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from apscheduler.triggers.cron import CronTrigger
+from sqlmodel import Session
+
+from oktra.core.clock import MOROCCO
+from oktra.scheduler import JobSpec, prune_job_runs
+from oktra.settings import get_settings
+
+
+def _prune_job_runs(*, session: Session, now: datetime) -> dict[str, int]:
+    return prune_job_runs(session=session, now=now, keep_days=get_settings().job_run_retention_days)
+
+
+def all_jobs() -> list[JobSpec]:
+    """Every scheduled job, in the order `oktra jobs list` shows them."""
+    return [
+        JobSpec(
+            name="prune_job_runs",
+            func=_prune_job_runs,
+            trigger=CronTrigger(hour=3, minute=30, timezone=MOROCCO),
+            description="Delete job-run records past their retention period",
+        ),
+    ]
+
+
+def find_job(name: str) -> JobSpec | None:
+    """The job with this name, if any."""
+    return next((spec for spec in all_jobs() if spec.name == name), None)

@@ -1,0 +1,10 @@
+"""Every table of OKTRA, imported once so that metadata, migrations and the registry see all."""
+
+from sqlmodel import SQLModel
+
+from oktra.accounts import models as accounts_models
+from oktra.core import models as core_models
+
+METADATA = SQLModel.metadata
+
+__all__ = ["METADATA", "accounts_models", "core_models"]

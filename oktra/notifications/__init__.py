@@ -1,0 +1,1 @@
+"""Email rendering, the outbox, sending, the suppression list."""

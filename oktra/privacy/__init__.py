@@ -1,0 +1,1 @@
+"""Privacy by design: the personal-data registry, consent, data rights, retention, policies."""

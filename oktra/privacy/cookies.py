@@ -1,0 +1,81 @@
+"""The registry of every cookie and browser-storage key that OKTRA or Reflex writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from oktra.i18n import N_
+
+LANGUAGE_COOKIE = "oktra_lang"
+ONE_YEAR_SECONDS = 365 * 24 * 3600
+
+
+class CookieCategory(StrEnum):
+    """The three categories of policy section 10."""
+
+    ESSENTIAL = "essential"
+    ANALYTICS = "analytics"
+    FUNCTIONAL = "functional"
+
+
+@dataclass(frozen=True)
+class StorageKey:
+    """One cookie or storage key: where it lives, why, for how long, and who writes it."""
+
+    name: str
+    storage: str
+    category: CookieCategory
+    purpose: str
+    lifetime: str
+    written_by: str
+
+
+CATEGORY_TITLES = {
+    CookieCategory.ESSENTIAL: N_("Essential cookies"),
+    CookieCategory.ANALYTICS: N_("Analytics cookies"),
+    CookieCategory.FUNCTIONAL: N_("Functional cookies"),
+}
+
+CATEGORY_DESCRIPTIONS = {
+    CookieCategory.ESSENTIAL: N_(
+        "Necessary for the site to function (session, language, security)."
+    ),
+    CookieCategory.ANALYTICS: N_("Anonymized audience measurement, only with your consent."),
+    CookieCategory.FUNCTIONAL: N_("User interface preferences, only with your consent."),
+}
+
+STORAGE_KEYS: tuple[StorageKey, ...] = (
+    StorageKey(
+        name=LANGUAGE_COOKIE,
+        storage="cookie",
+        category=CookieCategory.ESSENTIAL,
+        purpose=N_("Remembers the language you chose."),
+        lifetime=N_("1 year"),
+        written_by="OKTRA",
+    ),
+    StorageKey(
+        name="token",
+        storage="sessionStorage",
+        category=CookieCategory.ESSENTIAL,
+        purpose=N_("Connects this browser tab to the server."),
+        lifetime=N_("Until the tab is closed"),
+        written_by="Reflex",
+    ),
+    StorageKey(
+        name="reflex_last_reloaded_on_error",
+        storage="sessionStorage",
+        category=CookieCategory.ESSENTIAL,
+        purpose=N_("Prevents reload loops after an error."),
+        lifetime=N_("Until the tab is closed"),
+        written_by="Reflex",
+    ),
+)
+
+
+def keys_by_category() -> dict[CookieCategory, list[StorageKey]]:
+    """Registered keys grouped by category, every category present."""
+    return {
+        category: [key for key in STORAGE_KEYS if key.category == category]
+        for category in CookieCategory
+    }

@@ -1,0 +1,149 @@
+"""Published legal texts (privacy policy, terms of use): a versioned, structured source.
+
+Each text lives in texts/<name>.toml with its version, its last-updated date and its sections in
+English (the reference text), French and Arabic. Legal-identity placeholders are filled from the
+settings; an unset one shows a visible "to be completed" marker. Section 7 of the privacy policy
+(retention) is generated from the personal-data registry.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from oktra.i18n import N_, t
+from oktra.privacy.registry import Category, declarations_by_category
+from oktra.settings import Settings
+
+TEXTS_DIR = Path(__file__).parent / "texts"
+DOCUMENTS = {"privacy": "privacy-policy", "terms": "terms-of-use"}
+IDENTITY_FIELDS = (
+    "company_name",
+    "share_capital",
+    "address",
+    "city",
+    "rc_number",
+    "if_number",
+    "ice_number",
+    "contact_email",
+    "dpo_email",
+    "phone",
+)
+TO_BE_COMPLETED = N_("[to be completed]")
+CATEGORY_LABELS = {
+    Category.ACCOUNT: N_("Account data"),
+    Category.BROWSING: N_("Browsing data"),
+    Category.ALERT: N_("Alert data"),
+    Category.PAYMENT: N_("Payment data"),
+    Category.CONSENT: N_("Consent records"),
+    Category.SECURITY: N_("Security records"),
+    Category.SUPPORT: N_("Support requests"),
+}
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph ('p'), a sub-heading ('h3') or a bullet list ('ul')."""
+
+    kind: str
+    text: str = ""
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """One numbered section, in one language."""
+
+    id: str
+    number: int
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A legal text in one language, ready to render."""
+
+    name: str
+    version: str
+    last_updated: date
+    draft: bool
+    reference_language: str
+    lang: str
+    intro: tuple[Block, ...]
+    sections: tuple[Section, ...]
+
+
+@functools.cache
+def load_source(name: str) -> dict:
+    """The raw versioned source of a legal text."""
+    with (TEXTS_DIR / f"{DOCUMENTS[name]}.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _line_kind(line: str) -> str:
+    if line.startswith("### "):
+        return "h3"
+    return "ul" if line.startswith("- ") else "p"
+
+
+def parse_blocks(body: str) -> tuple[Block, ...]:
+    """Split the source markup into paragraphs, sub-headings and bullet lists."""
+    blocks: list[Block] = []
+    for chunk in body.strip().split("\n\n"):
+        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+        for kind, group in itertools.groupby(lines, key=_line_kind):
+            grouped = list(group)
+            if kind == "h3":
+                blocks.extend(Block("h3", text=line[4:]) for line in grouped)
+            elif kind == "ul":
+                blocks.append(Block("ul", items=tuple(line[2:] for line in grouped)))
+            else:
+                blocks.append(Block("p", text=" ".join(grouped)))
+    return tuple(blocks)
+
+
+def identity_values(settings: Settings, lang: str) -> dict[str, str]:
+    """The legal-identity placeholders, with a visible marker for each unset one."""
+    missing = t(lang, TO_BE_COMPLETED)
+    return {name: (getattr(settings, name) or "").strip() or missing for name in IDENTITY_FIELDS}
+
+
+def retention_blocks(lang: str) -> tuple[Block, ...]:
+    """Section 7's list, generated from the personal-data registry."""
+    items = []
+    for category, declarations in declarations_by_category().items():
+        periods = sorted({t(lang, d.retention) for d in declarations})
+        items.append(f"{t(lang, CATEGORY_LABELS[category])}: {'; '.join(periods)}")
+    return (Block("ul", items=tuple(items)),) if items else ()
+
+
+def render_document(name: str, lang: str, settings: Settings) -> Document:
+    """A legal text in one language, placeholders filled and generated sections added."""
+    source = load_source(name)
+    values = identity_values(settings, lang)
+    meta = source["meta"]
+
+    def fill(text: str) -> str:
+        return text.format_map(values)
+
+    sections = []
+    for raw in source["sections"]:
+        blocks = parse_blocks(fill(raw["body"][lang]))
+        if name == "privacy" and raw["id"] == "retention":
+            blocks = blocks + retention_blocks(lang)
+        sections.append(Section(raw["id"], raw["number"], fill(raw["title"][lang]), blocks))
+    return Document(
+        name=name,
+        version=str(meta["version"]),
+        last_updated=meta["last_updated"],
+        draft=bool(meta.get("draft", False)),
+        reference_language=meta["reference_language"],
+        lang=lang,
+        intro=parse_blocks(fill(source["intro"][lang])),
+        sections=tuple(sections),
+    )

@@ -1,0 +1,1 @@
+"""Public pages: home, contact, sign-up entry."""

@@ -1,0 +1,150 @@
+"""One typed settings object, read from OKTRA_* variables (and an optional .env file)."""
+
+from __future__ import annotations
+
+import functools
+import os
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from oktra.core.errors import ConfigError
+
+PREFIX = "OKTRA_"
+# Variables under this prefix belong to the test suite, not to the application.
+NON_SETTING_PREFIXES = ("OKTRA_TEST_",)
+PLACEHOLDER_MARK = "change-me"
+EMULATOR_VARIABLES = ("FIREBASE_AUTH_EMULATOR_HOST",)
+SIMULATOR_GATEWAY = "simulator"
+
+
+class Settings(BaseSettings):
+    """Every knob of OKTRA; the README's settings table is the human view of this class."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX, env_file=".env", env_file_encoding="utf-8", extra="forbid"
+    )
+
+    env: Literal["development", "test", "production"] = "development"
+    base_url: str = "http://localhost:3000"
+    api_url: str = "http://localhost:8000"
+    database_url: str = "sqlite:///data/oktra.db"
+    redis_url: str | None = None
+    secret_key: SecretStr = SecretStr(f"{PLACEHOLDER_MARK}-dev-secret-key-0000000000000000")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    default_language: Literal["fr", "en", "ar"] = "fr"
+
+    auth_provider: Literal["local", "firebase"] = "local"
+    firebase_project_id: str = "demo-oktra"
+    email_backend: Literal["outbox", "ses"] = "outbox"
+    email_from: str = "OKTRA <alertes@oktra.ma>"
+    ses_region: str = "eu-north-1"
+    cmi_gateway_url: str = SIMULATOR_GATEWAY
+    cmi_client_id: str = "600000000"
+    cmi_store_key: SecretStr = SecretStr(f"{PLACEHOLDER_MARK}-cmi-store-key")
+
+    scheduler_enabled: bool = True
+    scheduler_poll_seconds: float = Field(default=5.0, gt=0)
+    job_run_retention_days: int = Field(default=90, ge=1)
+
+    company_name: str = "EXOS DATA SARL"
+    share_capital: str = ""
+    address: str = ""
+    city: str = "Casablanca"
+    rc_number: str = ""
+    if_number: str = ""
+    ice_number: str = ""
+    contact_email: str = "contact@oktra.ma"
+    dpo_email: str = "dpo@oktra.ma"
+    phone: str = ""
+    cndp_declaration: str = ""
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_supported(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            msg = "malformed database URL (expected sqlite:///path or postgresql://user@host/db)"
+            raise ValueError(msg) from exc
+        backend = "postgresql" if url.get_backend_name() == "postgres" else url.get_backend_name()
+        if backend not in ("sqlite", "postgresql"):
+            msg = f"unsupported database '{backend}' (use sqlite or postgresql)"
+            raise ValueError(msg)
+        if backend == "postgresql":
+            if not url.database:
+                raise ValueError("the PostgreSQL URL names no database")
+            return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        return value
+
+    @field_validator("base_url", "api_url")
+    @classmethod
+    def _url_is_http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _production_is_safe(self) -> Settings:
+        if self.env != "production":
+            return self
+        for name in ("secret_key", "cmi_store_key"):
+            secret = getattr(self, name).get_secret_value()
+            if PLACEHOLDER_MARK in secret or len(secret) < 16:
+                raise ConfigError(name, "placeholder or short secret refused in production")
+        if self.database_url.startswith("sqlite"):
+            raise ConfigError("database_url", "SQLite is refused in production: use PostgreSQL")
+        if self.cmi_gateway_url == SIMULATOR_GATEWAY:
+            raise ConfigError("cmi_gateway_url", "the CMI simulator is refused in production")
+        if not self.base_url.startswith("https://"):
+            raise ConfigError("base_url", "production is served over HTTPS only")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is the embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def uses_cmi_simulator(self) -> bool:
+        """Whether checkout goes to the built-in CMI simulator."""
+        return self.cmi_gateway_url == SIMULATOR_GATEWAY
+
+
+def _unknown_variables() -> list[str]:
+    known = {PREFIX + name.upper() for name in Settings.model_fields}
+    return sorted(
+        key
+        for key in os.environ
+        if key.startswith(PREFIX) and key not in known and not key.startswith(NON_SETTING_PREFIXES)
+    )
+
+
+def load_settings() -> Settings:
+    """Read and check the settings; raise ConfigError naming the first bad one."""
+    unknown = _unknown_variables()
+    if unknown:
+        raise ConfigError(unknown[0], "unknown setting (see the README's settings table)")
+    try:
+        settings = Settings()
+    except ConfigError:
+        raise
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "settings"
+        message = error["msg"].removeprefix("Value error, ")
+        raise ConfigError(field, message) from None
+    if settings.env == "production":
+        for variable in EMULATOR_VARIABLES:
+            if os.environ.get(variable):
+                raise ConfigError(variable, "an emulator is refused in production", raw_name=True)
+    return settings
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests clear the cache)."""
+    return load_settings()

@@ -1,0 +1,1 @@
+"""Tender records, sources and ingestion, normalization, search."""

@@ -1,0 +1,1 @@
+"""The shared Reflex layout, components and theme."""
