@@ -6,6 +6,7 @@ import reflex as rx
 
 from oktra.core.errors import ConfigError
 from oktra.settings import get_settings
+from oktra.ui.theme import THEME
 
 try:
     settings = get_settings()
@@ -20,6 +21,6 @@ config = rx.Config(
     deploy_url=settings.base_url,
     telemetry_enabled=False,
     show_built_with_reflex=False,
-    plugins=[rx.plugins.RadixThemesPlugin()],
+    plugins=[rx.plugins.RadixThemesPlugin(theme=THEME)],
     disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"],
 )

@@ -13,7 +13,7 @@ from oktra.logging_setup import configure_logging
 from oktra.privacy import pages as privacy_pages
 from oktra.public import pages as public_pages
 from oktra.ui.state import LanguageState
-from oktra.ui.theme import STYLE, THEME
+from oktra.ui.theme import STYLE
 
 configure_logging()
 
@@ -33,7 +33,7 @@ def entry() -> rx.Component:
     return rx.center(rx.spinner(size="3"), height="100vh", aria_busy="true")
 
 
-app = rx.App(theme=THEME, style=STYLE, api_transformer=build_api())
+app = rx.App(style=STYLE, api_transformer=build_api())
 app.register_lifespan_task(scheduler_lifespan)
 app.add_page(entry, route="/", title="OKTRA", on_load=LanguageState.enter)
 for lang in LANGUAGES:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -22,14 +23,29 @@ POSTGRES_URL = os.environ.get(
 RUN_ID = uuid.uuid4().hex[:8]
 
 
+E2E_DIR = Path(__file__).parent / "e2e"
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """End-to-end tests run last, so that a fast failure elsewhere shows first."""
+    """Tests under tests/e2e are end-to-end; they run last, so a fast failure shows first."""
+    for item in items:
+        if item.path.is_relative_to(E2E_DIR):
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.timeout(180))
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
 
 
 @pytest.fixture(autouse=True)
-def clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> Iterator[None]:
-    """Each test starts from the defaults: no OKTRA_* variable, no .env, test environment."""
+def clean_settings(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path_factory
+) -> Iterator[None]:
+    """Each test starts from the defaults: no OKTRA_* variable, no .env, test environment.
+
+    End-to-end tests share one running app in this process: they keep its settings.
+    """
+    if request.node.get_closest_marker("e2e"):
+        yield
+        return
     for key in list(os.environ):
         if key.startswith("OKTRA_") and not key.startswith("OKTRA_TEST_"):
             monkeypatch.delenv(key)

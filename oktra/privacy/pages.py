@@ -8,7 +8,7 @@ from oktra.i18n import LANGUAGE_NAMES, N_, format_date, t
 from oktra.privacy.cookies import CATEGORY_DESCRIPTIONS, CATEGORY_TITLES, keys_by_category
 from oktra.privacy.policy import Block, Document, render_document
 from oktra.settings import get_settings
-from oktra.ui.layout import href, page_frame
+from oktra.ui.layout import href, notice, page_frame
 
 TITLES = {"privacy": N_("Privacy policy"), "terms": N_("Terms of use")}
 COLUMNS = (N_("Name"), N_("Storage"), N_("Purpose"), N_("Lifetime"), N_("Set by"))
@@ -32,21 +32,15 @@ def prevailing_notice(document: Document) -> rx.Component:
             size="2",
             color_scheme="gray",
         )
-    return rx.callout(
-        rx.text(
-            t(
-                document.lang,
-                "This is a translation provided for convenience; in case of discrepancy, "
-                "the English text prevails.",
-            ),
-            " ",
-            rx.link(
-                LANGUAGE_NAMES[reference],
-                href=href(reference, document.name),
-                lang=reference,
-            ),
-        ),
-        icon="info",
+    statement = t(
+        document.lang,
+        "This is a translation provided for convenience; in case of discrepancy, "
+        "the English text prevails.",
+    )
+    return notice(
+        "info",
+        f"{statement} ",
+        rx.link(LANGUAGE_NAMES[reference], href=href(reference, document.name), lang=reference),
         size="1",
         id="prevailing-notice",
     )
@@ -58,8 +52,9 @@ def legal_text(name: str, lang: str) -> rx.Component:
     header = [
         rx.heading(t(lang, TITLES[name]), as_="h1", size="8"),
         rx.text(
-            f"{t(lang, 'Last updated')}: {format_date(document.last_updated, lang)} · "
-            f"{t(lang, 'Version')} {document.version}",
+            t(lang, "Last updated: {date} · Version {version}").format(
+                date=format_date(document.last_updated, lang), version=document.version
+            ),
             color_scheme="gray",
             id="document-version",
         ),

@@ -7,7 +7,7 @@ import reflex as rx
 from oktra.billing.plans import PLANS, Plan, with_vat
 from oktra.i18n import N_, format_money, t
 from oktra.settings import get_settings
-from oktra.ui.layout import href, page_frame
+from oktra.ui.layout import href, notice, page_frame
 from oktra.ui.theme import ACCENT
 
 STEPS = (
@@ -90,8 +90,12 @@ def steps(lang: str) -> rx.Component:
 def plan_card(lang: str, plan: Plan) -> rx.Component:
     """One plan: monthly price before and after VAT, and what it gives."""
     if plan.monthly_price:
-        price = f"{format_money(plan.monthly_price, lang)} {t(lang, 'excl. VAT / month')}"
-        detail = f"{format_money(with_vat(plan.monthly_price), lang)} {t(lang, 'incl. VAT 20%')}"
+        price = t(lang, "{amount} excl. VAT / month").format(
+            amount=format_money(plan.monthly_price, lang)
+        )
+        detail = t(lang, "{amount} incl. VAT (20%)").format(
+            amount=format_money(with_vat(plan.monthly_price), lang)
+        )
     else:
         price = t(lang, "Free, forever")
         detail = t(lang, "No card needed")
@@ -121,17 +125,15 @@ def plans_teaser(lang: str) -> rx.Component:
 
 def trust(lang: str) -> rx.Component:
     """The privacy promise, with the way to read it whole."""
-    return rx.callout(
-        rx.text(
-            t(
-                lang,
-                "Your data is processed under Moroccan Law 09-08: explicit consent, your "
-                "rights in self-service, passwords hashed with bcrypt, encrypted backups.",
-            ),
-            " ",
-            rx.link(t(lang, "Read our privacy policy"), href=href(lang, "privacy")),
-        ),
-        icon="shield_check",
+    statement = t(
+        lang,
+        "Your personal data is processed under Moroccan Law 09-08, as our privacy "
+        "policy sets out, promise by promise.",
+    )
+    return notice(
+        "shield_check",
+        f"{statement} ",
+        rx.link(t(lang, "Read our privacy policy"), href=href(lang, "privacy")),
         margin_top="3rem",
     )
 
@@ -154,7 +156,7 @@ def contact(lang: str) -> rx.Component:
         lang,
         rx.heading(t(lang, "Contact us"), as_="h1", size="8"),
         rx.text(
-            t(lang, "We answer every message within two business days."),
+            t(lang, "Write to us: a member of the team reads every message."),
             color_scheme="gray",
             margin_top="0.75rem",
         ),

@@ -50,7 +50,7 @@ def header(lang: str) -> rx.Component:
     return rx.el.header(
         rx.flex(
             rx.link(
-                rx.heading("OKTRA", size="6", weight="bold", color=rx.color(ACCENT, 11)),
+                rx.text("OKTRA", as_="span", size="6", weight="bold", color=rx.color(ACCENT, 11)),
                 href=href(lang),
                 underline="none",
                 aria_label=t(lang, "OKTRA home page"),
@@ -76,8 +76,13 @@ def footer(lang: str) -> rx.Component:
     """Legal identity (from the settings) and the legal links."""
     identity = identity_values(get_settings(), lang)
     lines = [
-        f"{identity['company_name']} · {t(lang, 'Share capital')}: {identity['share_capital']}"
-        f" MAD · {identity['address']}, {identity['city']}",
+        " · ".join(
+            [
+                identity["company_name"],
+                t(lang, "Share capital: {amount} MAD").format(amount=identity["share_capital"]),
+                f"{identity['address']}, {identity['city']}",
+            ]
+        ),
         f"RC: {identity['rc_number']} · IF: {identity['if_number']} · ICE: "
         f"{identity['ice_number']}",
         f"{identity['contact_email']} · {identity['phone']} · DPO: {identity['dpo_email']}",
@@ -125,4 +130,13 @@ def page_frame(lang: str, *children: rx.Component) -> rx.Component:
         lang=lang,
         dir=direction(lang),
         style={"min_height": "100vh", "display": "flex", "flex_direction": "column"},
+    )
+
+
+def notice(icon: str, *children: rx.Component | str, **props: object) -> rx.Component:
+    """A callout whose text may hold links (one paragraph, never a paragraph in a paragraph)."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon(icon)),
+        rx.callout.text(*children),
+        **props,
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from oktra.core.errors import ConfigError
-from oktra.settings import load_settings
+from oktra.settings import Settings, load_settings
 
 PRODUCTION = {
     "OKTRA_ENV": "production",
@@ -106,3 +108,9 @@ def test_secrets_never_show_in_the_settings_repr(monkeypatch):
     settings = load_settings()
     assert "super-secret-value-123456" not in repr(settings)
     assert "super-secret-value-123456" not in str(settings.model_dump())
+
+
+def test_the_readme_documents_every_setting():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in Settings.model_fields if f"`OKTRA_{name.upper()}`" not in readme]
+    assert missing == []

@@ -1,0 +1,26 @@
+"""The backend's own HTTP routes."""
+
+from __future__ import annotations
+
+from starlette.testclient import TestClient
+
+from oktra.api import build_api
+
+
+def test_health_is_ok_on_a_migrated_database(engine):
+    response = TestClient(build_api()).get("/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_health_reports_pending_migrations(database_url):
+    response = TestClient(build_api()).get("/health")
+    assert response.status_code == 503
+    assert response.json()["status"] == "migrations-pending"
+
+
+def test_health_reports_an_unreachable_database(monkeypatch):
+    monkeypatch.setenv("OKTRA_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/oktra")
+    response = TestClient(build_api()).get("/health")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unreachable"}
