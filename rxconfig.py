@@ -13,12 +13,16 @@ try:
 except ConfigError as error:
     sys.exit(f"configuration error: {error}")
 
+# Reflex derives the backend address from the mode (dev: :8000, prod: the same port as the
+# frontend) unless OKTRA_API_URL says otherwise.
+backend = {"api_url": settings.api_url} if settings.api_url else {}
+
 config = rx.Config(
     app_name="oktra",
     db_url=settings.database_url,
     redis_url=settings.redis_url,
-    api_url=settings.api_url,
     deploy_url=settings.base_url,
+    **backend,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[rx.plugins.RadixThemesPlugin(theme=THEME)],

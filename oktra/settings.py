@@ -30,7 +30,7 @@ class Settings(BaseSettings):
 
     env: Literal["development", "test", "production"] = "development"
     base_url: str = "http://localhost:3000"
-    api_url: str = "http://localhost:8000"
+    api_url: str | None = None
     database_url: str = "sqlite:///data/oktra.db"
     redis_url: str | None = None
     secret_key: SecretStr = SecretStr(f"{PLACEHOLDER_MARK}-dev-secret-key-0000000000000000")
@@ -82,7 +82,9 @@ class Settings(BaseSettings):
 
     @field_validator("base_url", "api_url")
     @classmethod
-    def _url_is_http(cls, value: str) -> str:
+    def _url_is_http(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
