@@ -4,7 +4,8 @@ from sqlmodel import SQLModel
 
 from oktra.accounts import models as accounts_models
 from oktra.core import models as core_models
+from oktra.tenders import models as tenders_models
 
 METADATA = SQLModel.metadata
 
-__all__ = ["METADATA", "accounts_models", "core_models"]
+__all__ = ["METADATA", "accounts_models", "core_models", "tenders_models"]
