@@ -20,6 +20,7 @@ def load_demo_accounts(*, session: Session) -> int:
         full_name="Salma Bennani",
         company_name="Atlas BTP SARL",
         password=DEMO_PASSWORD,
+        verified=True,
     )
     return int(created)
 

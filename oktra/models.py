@@ -4,8 +4,17 @@ from sqlmodel import SQLModel
 
 from oktra.accounts import models as accounts_models
 from oktra.core import models as core_models
+from oktra.notifications import models as notifications_models
+from oktra.privacy import models as privacy_models
 from oktra.tenders import models as tenders_models
 
 METADATA = SQLModel.metadata
 
-__all__ = ["METADATA", "accounts_models", "core_models", "tenders_models"]
+__all__ = [
+    "METADATA",
+    "accounts_models",
+    "core_models",
+    "notifications_models",
+    "privacy_models",
+    "tenders_models",
+]

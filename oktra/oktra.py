@@ -6,25 +6,37 @@ import functools
 
 import reflex as rx
 
+from oktra.accounts import pages as account_pages
+from oktra.accounts import profile_pages
+from oktra.accounts.profile_state import AccountState
+from oktra.accounts.state import AuthState, PasswordResetState, VerifyState
 from oktra.api import build_api
 from oktra.i18n import LANGUAGES, N_, t
 from oktra.lifespan import scheduler_lifespan
 from oktra.logging_setup import configure_logging
+from oktra.notifications.pages import mailbox
+from oktra.notifications.state import MailboxState
 from oktra.privacy import pages as privacy_pages
 from oktra.public import pages as public_pages
+from oktra.settings import get_settings
 from oktra.ui.state import LanguageState
 from oktra.ui.theme import STYLE
 
 configure_logging()
 
-# (slug, page builder, title message); every page exists once per language.
+# (slug, page builder, title message, on_load); every page exists once per language.
 PAGES = (
-    ("", public_pages.home, N_("OKTRA: Moroccan public tender alerts")),
-    ("contact", public_pages.contact, N_("Contact us")),
-    ("signup", public_pages.signup, N_("Create your account")),
-    ("privacy", privacy_pages.privacy, N_("Privacy policy")),
-    ("cookies", privacy_pages.cookies, N_("Cookie policy")),
-    ("terms", privacy_pages.terms, N_("Terms of use")),
+    ("", public_pages.home, N_("OKTRA: Moroccan public tender alerts"), None),
+    ("contact", public_pages.contact, N_("Contact us"), None),
+    ("privacy", privacy_pages.privacy, N_("Privacy policy"), None),
+    ("cookies", privacy_pages.cookies, N_("Cookie policy"), None),
+    ("terms", privacy_pages.terms, N_("Terms of use"), None),
+    ("signup", account_pages.signup, N_("Create your account"), None),
+    ("signin", account_pages.signin, N_("Sign in"), None),
+    ("forgot", account_pages.forgot, N_("Forgot your password?"), None),
+    ("reset", account_pages.reset, N_("Choose a new password"), PasswordResetState.load_session),
+    ("verify", account_pages.verify, N_("Email confirmation"), VerifyState.verify),
+    ("account", profile_pages.account, N_("My account"), AccountState.open_page),
 )
 
 
@@ -37,10 +49,13 @@ app = rx.App(style=STYLE, api_transformer=build_api())
 app.register_lifespan_task(scheduler_lifespan)
 app.add_page(entry, route="/", title="OKTRA", on_load=LanguageState.enter)
 for lang in LANGUAGES:
-    for slug, builder, title in PAGES:
+    for slug, builder, title, on_load in PAGES:
         app.add_page(
             functools.partial(builder, lang),
             route=f"/{lang}/{slug}" if slug else f"/{lang}",
             title=t(lang, title) if slug == "" else f"{t(lang, title)} · OKTRA",
             description=t(lang, PAGES[0][2]),
+            on_load=on_load or AuthState.load_session,
         )
+if get_settings().env != "production":
+    app.add_page(mailbox, route="/dev/mailbox", title="Mailbox · OKTRA", on_load=MailboxState.load)

@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     cmi_client_id: str = "600000000"
     cmi_store_key: SecretStr = SecretStr(f"{PLACEHOLDER_MARK}-cmi-store-key")
 
+    ses_configuration_set: str = ""
+    session_idle_hours: int = Field(default=168, ge=1)
+    session_absolute_days: int = Field(default=30, ge=1)
+    verification_link_hours: int = Field(default=48, ge=1)
+    reset_link_minutes: int = Field(default=60, ge=5)
+
     scheduler_enabled: bool = True
     scheduler_poll_seconds: float = Field(default=5.0, gt=0)
     job_run_retention_days: int = Field(default=90, ge=1)

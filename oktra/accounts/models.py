@@ -1,9 +1,10 @@
-"""Account tables."""
+"""Account tables: users and their server-side sessions."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from oktra.core.clock import utc_now
@@ -13,7 +14,7 @@ from oktra.privacy.registry import USER_TABLE, Category, Erasure, PersonalData, 
 
 
 class User(SQLModel, table=True):
-    """A customer account (policy section 2, account data)."""
+    """A customer account (policy section 2, account and alert data)."""
 
     __tablename__ = USER_TABLE
 
@@ -23,8 +24,33 @@ class User(SQLModel, table=True):
     company_name: str | None = Field(default=None, max_length=160)
     phone: str | None = Field(default=None, max_length=20)
     password_hash: str | None = Field(default=None, max_length=100)
+    auth_provider: str = Field(default="local", max_length=20)
+    external_id: str | None = Field(default=None, max_length=128, index=True)
     language: str = Field(default="fr", max_length=2)
+    sectors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    regions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    password_changed_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class AuthSession(SQLModel, table=True):
+    """A signed-in device: only a hash of its token is stored."""
+
+    __tablename__ = "auth_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key=f"{USER_TABLE}.id", index=True)
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    ticket_hash: str | None = Field(default=None, max_length=64, unique=True)
+    ticket_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ip_hash: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=300)
 
 
 register(
@@ -36,7 +62,29 @@ register(
         retention=N_("As long as the account exists"),
         retention_days=None,
         erasure=Erasure.ANONYMIZE,
-        export_columns=("email", "full_name", "company_name", "phone", "language", "created_at"),
+        export_columns=(
+            "email",
+            "full_name",
+            "company_name",
+            "phone",
+            "language",
+            "sectors",
+            "regions",
+            "email_verified_at",
+            "created_at",
+        ),
         anonymize_columns=("email", "full_name", "company_name", "phone", "password_hash"),
+    )
+)
+register(
+    PersonalData(
+        table="auth_session",
+        category=Category.BROWSING,
+        user_link="user_id",
+        purpose=N_("Keeping you signed in and showing your signed-in devices"),
+        retention=N_("Until the session ends, at most 30 days, then deleted"),
+        retention_days=30,
+        erasure=Erasure.DELETE,
+        export_columns=("created_at", "last_seen_at", "expires_at", "revoked_at", "user_agent"),
     )
 )

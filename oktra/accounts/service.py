@@ -1,39 +1,61 @@
-"""Account services (Reflex-free): plain functions, keyword-only, session passed in."""
+"""Account services (Reflex-free): sign-up, sign-in, verification, reset, profile.
+
+Synchronous functions take the session; the async ones hash or check passwords in a worker
+thread first, then open their own transaction.
+"""
 
 from __future__ import annotations
 
-import bcrypt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlmodel import Session, select
 
+from oktra.accounts import sessions, tokens
+from oktra.accounts.interests import REGION_CODES, SECTOR_CODES
 from oktra.accounts.models import User
+from oktra.accounts.passwords import SignInProvider, hash_password, provider_for
+from oktra.accounts.validation import (
+    Checked,
+    ValidationFailedError,
+    check_new_password,
+    check_profile,
+    check_signup,
+    normalize_email,
+)
+from oktra.core.clock import utc_now
+from oktra.db import session_scope
+from oktra.i18n import N_
+from oktra.notifications.service import enqueue_email
+from oktra.privacy.service import PRODUCT_NEWS, TERMS_AND_PRIVACY, record_consent
+from oktra.settings import get_settings
 
-BCRYPT_ROUNDS = 12
-BCRYPT_MAX_BYTES = 72
+EMAIL_TAKEN = N_("An account already uses this email address: sign in or reset your password.")
+BAD_CREDENTIALS = N_("Wrong email or password.")
+BAD_CURRENT_PASSWORD = N_("Your current password is not this one.")
+LINK_INVALID = N_("This link is invalid or has expired: ask for a new one.")
 
 
-class PasswordTooLongError(ValueError):
-    """bcrypt reads at most 72 bytes; a longer password is refused rather than truncated."""
+@dataclass(frozen=True)
+class SignedIn:
+    """A user and the ticket that completes the sign-in in the browser."""
+
+    user_id: int
+    ticket: str
 
 
-def hash_password(password: str, *, rounds: int = BCRYPT_ROUNDS) -> str:
-    """A bcrypt hash of the password (policy section 8)."""
-    raw = password.encode("utf-8")
-    if len(raw) > BCRYPT_MAX_BYTES:
-        raise PasswordTooLongError("password longer than 72 bytes")
-    return bcrypt.hashpw(raw, bcrypt.gensalt(rounds)).decode("ascii")
-
-
-def verify_password(password: str, password_hash: str) -> bool:
-    """Whether the password matches the stored bcrypt hash."""
-    raw = password.encode("utf-8")
-    if len(raw) > BCRYPT_MAX_BYTES:
-        return False
-    return bcrypt.checkpw(raw, password_hash.encode("ascii"))
+def provider() -> SignInProvider:
+    """The configured sign-in provider."""
+    return provider_for(get_settings().auth_provider)
 
 
 def get_user_by_email(*, session: Session, email: str) -> User | None:
     """The user with this email, compared case-insensitively."""
-    return session.exec(select(User).where(User.email == email.strip().lower())).first()
+    normalized = normalize_email(email)
+    if normalized is None:
+        return None
+    return session.exec(select(User).where(User.email == normalized)).first()
 
 
 def ensure_user(
@@ -44,18 +66,252 @@ def ensure_user(
     password: str | None,
     company_name: str | None = None,
     language: str = "fr",
+    verified: bool = False,
 ) -> tuple[User, bool]:
     """Return the user with this email, creating it if absent; the flag says if it was created."""
     existing = get_user_by_email(session=session, email=email)
     if existing is not None:
         return existing, False
+    now = utc_now()
     user = User(
-        email=email.strip().lower(),
+        email=normalize_email(email) or email.strip().lower(),
         full_name=full_name,
         company_name=company_name,
         password_hash=hash_password(password) if password else None,
         language=language,
+        email_verified_at=now if verified else None,
     )
     session.add(user)
     session.flush()
     return user, True
+
+
+def link(path: str, token: str) -> str:
+    """An absolute link into the site."""
+    return f"{get_settings().base_url}{path}?token={token}"
+
+
+def send_verification(*, session: Session, user: User, now: datetime) -> None:
+    """Put a verification email for the user's current address in the outbox."""
+    settings = get_settings()
+    enqueue_email(
+        session=session,
+        kind="verify_email",
+        to_address=user.email,
+        lang=user.language,
+        context={
+            "name": user.full_name,
+            "link": link(f"/{user.language}/verify", tokens.verification_token(user)),
+            "hours": settings.verification_link_hours,
+        },
+        idempotency_key=f"verify:{user.id}:{user.email}:{now.timestamp():.0f}",
+        user_id=user.id,
+    )
+
+
+async def sign_up(
+    *, form: Mapping[str, object], lang: str, client: sessions.ClientInfo
+) -> SignedIn:
+    """Create an account with its proofs of consent and a verification email; sign it in."""
+    values = check_signup(form)
+    with session_scope() as session:
+        if get_user_by_email(session=session, email=values["email"]) is not None:
+            raise ValidationFailedError({"email": EMAIL_TAKEN})
+    password_hash, external_id = await provider().new_credentials(
+        email=values["email"], password=values["password"]
+    )
+    now = utc_now()
+    with session_scope() as session:
+        if get_user_by_email(session=session, email=values["email"]) is not None:
+            raise ValidationFailedError({"email": EMAIL_TAKEN})
+        user = User(
+            email=values["email"],
+            full_name=values["full_name"],
+            company_name=values["company_name"],
+            phone=values["phone"],
+            password_hash=password_hash,
+            auth_provider=provider().name,
+            external_id=external_id,
+            language=lang,
+            created_at=now,
+            password_changed_at=now,
+            updated_at=now,
+        )
+        session.add(user)
+        session.flush()
+        for purpose, granted in (
+            (TERMS_AND_PRIVACY, True),
+            (PRODUCT_NEWS, values["product_news"]),
+        ):
+            record_consent(
+                session=session,
+                user_id=user.id,
+                purpose=purpose,
+                granted=granted,
+                lang=lang,
+                ip_hash=client.ip_hash(),
+                user_agent=client.user_agent,
+            )
+        send_verification(session=session, user=user, now=now)
+        ticket = sessions.open_session(session=session, user=user, client=client, now=now)
+        return SignedIn(user_id=user.id, ticket=ticket)
+
+
+async def sign_in(*, email: object, password: object, client: sessions.ClientInfo) -> SignedIn:
+    """Check the credentials (one bcrypt check either way) and open a session."""
+    if not isinstance(email, str) or not isinstance(password, str) or len(password) > 1000:
+        raise ValidationFailedError({"password": BAD_CREDENTIALS})
+    with session_scope() as session:
+        user = get_user_by_email(session=session, email=email)
+    if not await provider().check(user=user, password=password) or user is None:
+        raise ValidationFailedError({"password": BAD_CREDENTIALS})
+    with session_scope() as session:
+        stored = session.get(User, user.id)
+        ticket = sessions.open_session(session=session, user=stored, client=client, now=utc_now())
+        return SignedIn(user_id=user.id, ticket=ticket)
+
+
+def verify_email(*, session: Session, token: str, now: datetime) -> User | None:
+    """Mark the address verified when the link is valid for the user's current address."""
+    max_age = get_settings().verification_link_hours * 3600
+    found = tokens.read_verification(token, max_age_seconds=max_age)
+    if found is None:
+        return None
+    user = session.get(User, found[0])
+    if user is None or user.email != found[1]:
+        return None
+    if user.email_verified_at is None:
+        user.email_verified_at = now
+    return user
+
+
+def request_password_reset(*, session: Session, email: object, now: datetime) -> None:
+    """Email a reset link if the address has an account; the caller says the same either way."""
+    user = get_user_by_email(session=session, email=email) if isinstance(email, str) else None
+    if user is None:
+        return
+    enqueue_email(
+        session=session,
+        kind="reset_password",
+        to_address=user.email,
+        lang=user.language,
+        context={
+            "name": user.full_name,
+            "link": link(f"/{user.language}/reset", tokens.reset_token(user)),
+            "minutes": get_settings().reset_link_minutes,
+        },
+        idempotency_key=f"reset:{user.id}:{now.timestamp():.0f}",
+        user_id=user.id,
+    )
+
+
+def user_for_reset(*, session: Session, token: str) -> User | None:
+    """The user a reset link is for, if it is valid, unexpired and unused."""
+    found = tokens.read_reset(token, max_age_seconds=get_settings().reset_link_minutes * 60)
+    if found is None:
+        return None
+    user = session.get(User, found[0])
+    if user is None or not tokens.reset_stamp_matches(user, found[1]):
+        return None
+    return user
+
+
+def _password_changed(
+    *,
+    session: Session,
+    user: User,
+    new_hash: str | None,
+    now: datetime,
+    keep_session_id: int | None,
+) -> None:
+    user.password_hash = new_hash
+    user.password_changed_at = now
+    user.updated_at = now
+    sessions.revoke_all_sessions(session=session, user_id=user.id, now=now, keep_id=keep_session_id)
+    enqueue_email(
+        session=session,
+        kind="password_changed",
+        to_address=user.email,
+        lang=user.language,
+        context={"name": user.full_name},
+        idempotency_key=f"password-changed:{user.id}:{now.timestamp():.6f}",
+        user_id=user.id,
+    )
+
+
+async def reset_password(*, token: str, form: Mapping[str, object]) -> None:
+    """Set a new password from a reset link; every session ends; the link stops working."""
+    with session_scope() as session:
+        user = user_for_reset(session=session, token=token)
+        if user is None:
+            raise ValidationFailedError({"token": LINK_INVALID})
+        hints = {"email": user.email, "full_name": user.full_name}
+    checked = Checked(values=dict(hints))
+    check_new_password(form, checked)
+    checked.raise_if_any()
+    new_hash = await provider().change(user=user, password=str(form["password"]))
+    with session_scope() as session:
+        stored = user_for_reset(session=session, token=token)
+        if stored is None:
+            raise ValidationFailedError({"token": LINK_INVALID})
+        _password_changed(
+            session=session, user=stored, new_hash=new_hash, now=utc_now(), keep_session_id=None
+        )
+
+
+async def change_password(
+    *, user_id: int, current_session_id: int, form: Mapping[str, object]
+) -> None:
+    """Change the password after checking the current one; every other session ends."""
+    with session_scope() as session:
+        user = session.get(User, user_id)
+    if not await provider().check(user=user, password=str(form.get("current_password", ""))):
+        raise ValidationFailedError({"current_password": BAD_CURRENT_PASSWORD})
+    checked = Checked(values={"email": user.email, "full_name": user.full_name})
+    check_new_password(form, checked, key="new_password")
+    checked.raise_if_any()
+    new_hash = await provider().change(user=user, password=str(form["new_password"]))
+    with session_scope() as session:
+        _password_changed(
+            session=session,
+            user=session.get(User, user_id),
+            new_hash=new_hash,
+            now=utc_now(),
+            keep_session_id=current_session_id,
+        )
+
+
+def update_profile(
+    *, session: Session, user_id: int, form: Mapping[str, object], now: datetime
+) -> User:
+    """Rectify account fields; a new email is verified again and the old one is told."""
+    values = check_profile(form, sectors=SECTOR_CODES, regions=REGION_CODES)
+    user = session.get(User, user_id)
+    new_email = values.pop("email")
+    email_changed = new_email != user.email
+    if email_changed:
+        if get_user_by_email(session=session, email=new_email) is not None:
+            raise ValidationFailedError({"email": EMAIL_TAKEN})
+        enqueue_email(
+            session=session,
+            kind="email_changed",
+            to_address=user.email,
+            lang=user.language,
+            context={"name": user.full_name, "new_email": new_email},
+            idempotency_key=f"email-changed:{user.id}:{now.timestamp():.6f}",
+            user_id=user.id,
+        )
+        user.email = new_email
+        user.email_verified_at = None
+    for key, value in values.items():
+        setattr(user, key, value)
+    user.updated_at = now
+    session.flush()
+    if email_changed:
+        send_verification(session=session, user=user, now=now)
+    return user
+
+
+def may_receive_alerts(user: User) -> bool:
+    """No alert is ever sent to an address that was not verified."""
+    return user.email_verified_at is not None

@@ -8,6 +8,7 @@ from enum import StrEnum
 from oktra.i18n import N_
 
 LANGUAGE_COOKIE = "oktra_lang"
+SESSION_COOKIE = "oktra_session"
 ONE_YEAR_SECONDS = 365 * 24 * 3600
 
 
@@ -46,6 +47,14 @@ CATEGORY_DESCRIPTIONS = {
 }
 
 STORAGE_KEYS: tuple[StorageKey, ...] = (
+    StorageKey(
+        name=SESSION_COOKIE,
+        storage="cookie",
+        category=CookieCategory.ESSENTIAL,
+        purpose=N_("Keeps you signed in (HttpOnly, unreadable by scripts)."),
+        lifetime=N_("30 days at most; ends when you sign out"),
+        written_by="OKTRA",
+    ),
     StorageKey(
         name=LANGUAGE_COOKIE,
         storage="cookie",

@@ -114,11 +114,17 @@ def identity_values(settings: Settings, lang: str) -> dict[str, str]:
 
 
 def retention_blocks(lang: str) -> tuple[Block, ...]:
-    """Section 7's list, generated from the personal-data registry."""
-    items = []
-    for category, declarations in declarations_by_category().items():
-        periods = sorted({t(lang, d.retention) for d in declarations})
-        items.append(f"{t(lang, CATEGORY_LABELS[category])}: {'; '.join(periods)}")
+    """Section 7's list, one line per registered table, generated from the registry."""
+    template = t(lang, "{category} ({purpose}): {retention}")
+    items = [
+        template.format(
+            category=t(lang, CATEGORY_LABELS[category]),
+            purpose=t(lang, declaration.purpose),
+            retention=t(lang, declaration.retention),
+        )
+        for category, declarations in declarations_by_category().items()
+        for declaration in declarations
+    ]
     return (Block("ul", items=tuple(items)),) if items else ()
 
 

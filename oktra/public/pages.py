@@ -1,4 +1,4 @@
-"""Public pages: home, contact, and the sign-up entry."""
+"""Public pages: home and contact."""
 
 from __future__ import annotations
 
@@ -178,18 +178,4 @@ def contact(lang: str) -> rx.Component:
             margin_top="2rem",
             size="2",
         ),
-    )
-
-
-def signup(lang: str) -> rx.Component:
-    """The sign-up entry, until account creation opens."""
-    email = get_settings().contact_email
-    return page_frame(
-        lang,
-        rx.heading(t(lang, "Create your account"), as_="h1", size="8"),
-        rx.text(
-            t(lang, "Account creation opens shortly. Write to us and we will tell you first:"),
-            margin_top="1rem",
-        ),
-        rx.link(email, href=f"mailto:{email}", size="4"),
     )

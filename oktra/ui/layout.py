@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from oktra.accounts.state import AuthState
 from oktra.i18n import LANGUAGE_NAMES, LANGUAGES, direction, t
 from oktra.privacy.policy import identity_values
 from oktra.settings import get_settings
@@ -57,6 +58,11 @@ def header(lang: str) -> rx.Component:
             ),
             rx.flex(
                 *[rx.link(label, href=url, color_scheme="gray") for label, url in nav_links],
+                rx.cond(
+                    AuthState.signed_in,
+                    rx.link(t(lang, "My account"), href=href(lang, "account"), id="nav-account"),
+                    rx.link(t(lang, "Sign in"), href=href(lang, "signin"), id="nav-signin"),
+                ),
                 language_switch(lang),
                 gap="1.25rem",
                 align="center",

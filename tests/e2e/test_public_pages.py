@@ -8,7 +8,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from oktra.privacy.registry import declarations_by_category
+from oktra.privacy.registry import REGISTRY
 
 LANGUAGES = {
     "fr": ("ltr", "Politique de confidentialité", "Responsable du traitement"),
@@ -40,7 +40,7 @@ def test_policy_renders_in_each_language_with_its_direction(page: Page, lang: st
     expect(page.locator("#controller h2")).to_be_visible()
     if controller:
         expect(page.locator("#controller h2")).to_contain_text(controller)
-    expect(page.locator("#retention li")).to_have_count(len(declarations_by_category()))
+    expect(page.locator("#retention li")).to_have_count(len(REGISTRY))
     expect(page.locator("#document-version")).to_contain_text("2026")
     notice = page.locator("#prevailing-notice")
     if lang == "en":

@@ -6,13 +6,8 @@ import pytest
 from sqlmodel import select
 
 from oktra.accounts.models import User
-from oktra.accounts.service import (
-    PasswordTooLongError,
-    ensure_user,
-    get_user_by_email,
-    hash_password,
-    verify_password,
-)
+from oktra.accounts.passwords import PasswordTooLongError, hash_password, verify_password
+from oktra.accounts.service import ensure_user, get_user_by_email
 
 FAST = 4  # bcrypt's minimum cost keeps these tests quick; production uses 12
 

@@ -1,0 +1,280 @@
+"""Sign-up, sign-in, password reset and email verification pages."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from oktra.accounts.state import PasswordResetState, SignInState, SignUpState, VerifyState
+from oktra.i18n import t
+from oktra.ui.forms import checkbox_field, form_card, text_field
+from oktra.ui.layout import href, notice, page_frame
+
+
+def _title(lang: str, title: str, subtitle: str = "") -> rx.Component:
+    return rx.box(
+        rx.heading(t(lang, title), as_="h1", size="7"),
+        rx.text(t(lang, subtitle), color_scheme="gray", margin_top="0.5rem") if subtitle else None,
+        margin_bottom="1.5rem",
+    )
+
+
+def _submit(lang: str, label: str, busy=False) -> rx.Component:
+    return rx.button(t(lang, label), type="submit", size="3", loading=busy, width="100%")
+
+
+def signup(lang: str) -> rx.Component:
+    """Create an account: only what the service needs, consent asked explicitly."""
+    errors = SignUpState.errors
+    terms_label = rx.text(
+        t(lang, "I accept the"),
+        " ",
+        rx.link(t(lang, "terms of use"), href=href(lang, "terms"), is_external=True),
+        " ",
+        t(lang, "and the"),
+        " ",
+        rx.link(t(lang, "privacy policy"), href=href(lang, "privacy"), is_external=True),
+        ".",
+        as_="span",
+        size="2",
+    )
+    return page_frame(
+        lang,
+        _title(
+            lang,
+            "Create your account",
+            "Free, without a card. Alerts start once your email is confirmed.",
+        ),
+        form_card(
+            rx.form(
+                rx.flex(
+                    text_field(
+                        t(lang, "Full name"),
+                        "full_name",
+                        errors,
+                        autocomplete="name",
+                        required=True,
+                    ),
+                    text_field(
+                        t(lang, "Email address"),
+                        "email",
+                        errors,
+                        kind="email",
+                        autocomplete="email",
+                        required=True,
+                        dir_="ltr",
+                    ),
+                    text_field(
+                        t(lang, "Company (optional)"),
+                        "company_name",
+                        errors,
+                        autocomplete="organization",
+                    ),
+                    text_field(
+                        t(lang, "Phone (optional)"),
+                        "phone",
+                        errors,
+                        kind="tel",
+                        autocomplete="tel",
+                        dir_="ltr",
+                        hint=t(lang, "Only if you want us to be able to call you."),
+                    ),
+                    text_field(
+                        t(lang, "Password"),
+                        "password",
+                        errors,
+                        kind="password",
+                        autocomplete="new-password",
+                        required=True,
+                        hint=t(lang, "At least 10 characters; a few words make a strong password."),
+                    ),
+                    checkbox_field(terms_label, "accept_terms", errors),
+                    checkbox_field(
+                        rx.text(
+                            t(lang, "Send me occasional news about OKTRA (optional)."),
+                            as_="span",
+                            size="2",
+                        ),
+                        "product_news",
+                        errors,
+                    ),
+                    _submit(lang, "Create my account", SignUpState.submitting),
+                    rx.text(
+                        t(lang, "Already have an account?"),
+                        " ",
+                        rx.link(t(lang, "Sign in"), href=href(lang, "signin")),
+                        size="2",
+                    ),
+                    direction="column",
+                    gap="1rem",
+                ),
+                on_submit=SignUpState.submit,
+                reset_on_submit=False,
+                id="signup-form",
+            )
+        ),
+    )
+
+
+def signin(lang: str) -> rx.Component:
+    """Sign in with email and password."""
+    errors = SignInState.errors
+    return page_frame(
+        lang,
+        _title(lang, "Sign in"),
+        form_card(
+            rx.form(
+                rx.flex(
+                    text_field(
+                        t(lang, "Email address"),
+                        "email",
+                        errors,
+                        kind="email",
+                        autocomplete="email",
+                        required=True,
+                        dir_="ltr",
+                    ),
+                    text_field(
+                        t(lang, "Password"),
+                        "password",
+                        errors,
+                        kind="password",
+                        autocomplete="current-password",
+                        required=True,
+                    ),
+                    _submit(lang, "Sign in", SignInState.submitting),
+                    rx.flex(
+                        rx.link(
+                            t(lang, "Forgot your password?"), href=href(lang, "forgot"), size="2"
+                        ),
+                        rx.link(t(lang, "Create an account"), href=href(lang, "signup"), size="2"),
+                        justify="between",
+                        wrap="wrap",
+                        gap="0.5rem",
+                    ),
+                    direction="column",
+                    gap="1rem",
+                ),
+                on_submit=SignInState.submit,
+                reset_on_submit=False,
+                id="signin-form",
+            )
+        ),
+    )
+
+
+def forgot(lang: str) -> rx.Component:
+    """Ask for a password reset link."""
+    return page_frame(
+        lang,
+        _title(
+            lang,
+            "Forgot your password?",
+            "Enter your email address: we will send you a link to choose a new one.",
+        ),
+        form_card(
+            rx.form(
+                rx.flex(
+                    text_field(
+                        t(lang, "Email address"),
+                        "email",
+                        PasswordResetState.errors,
+                        kind="email",
+                        autocomplete="email",
+                        required=True,
+                        dir_="ltr",
+                    ),
+                    _submit(lang, "Send the link"),
+                    direction="column",
+                    gap="1rem",
+                ),
+                on_submit=PasswordResetState.request_link,
+                reset_on_submit=True,
+                id="forgot-form",
+            ),
+            rx.cond(
+                PasswordResetState.message != "",
+                rx.callout(PasswordResetState.message, icon="mail", id="forgot-message"),
+            ),
+        ),
+    )
+
+
+def reset(lang: str) -> rx.Component:
+    """Choose a new password from the emailed link."""
+    errors = PasswordResetState.errors
+    return page_frame(
+        lang,
+        _title(lang, "Choose a new password"),
+        form_card(
+            rx.cond(
+                PasswordResetState.done,
+                notice(
+                    "check",
+                    t(lang, "Your password is changed. Every device was signed out.") + " ",
+                    rx.link(t(lang, "Sign in"), href=href(lang, "signin")),
+                    color_scheme="green",
+                    id="reset-done",
+                ),
+                rx.form(
+                    rx.flex(
+                        text_field(
+                            t(lang, "New password"),
+                            "password",
+                            errors,
+                            kind="password",
+                            autocomplete="new-password",
+                            required=True,
+                            hint=t(
+                                lang, "At least 10 characters; a few words make a strong password."
+                            ),
+                        ),
+                        rx.cond(
+                            errors.contains("token"),
+                            rx.callout(
+                                errors["token"],
+                                icon="triangle_alert",
+                                color_scheme="red",
+                                id="token-error",
+                            ),
+                        ),
+                        _submit(lang, "Save the new password"),
+                        direction="column",
+                        gap="1rem",
+                    ),
+                    on_submit=PasswordResetState.choose_password,
+                    reset_on_submit=False,
+                    id="reset-form",
+                ),
+            ),
+        ),
+    )
+
+
+def verify(lang: str) -> rx.Component:
+    """The page an email verification link opens."""
+    return page_frame(
+        lang,
+        _title(lang, "Email confirmation"),
+        rx.cond(
+            VerifyState.checked,
+            rx.cond(
+                VerifyState.verified,
+                rx.callout(
+                    VerifyState.message, icon="check", color_scheme="green", id="verify-result"
+                ),
+                rx.callout(
+                    VerifyState.message,
+                    icon="triangle_alert",
+                    color_scheme="red",
+                    id="verify-result",
+                ),
+            ),
+            rx.spinner(size="3"),
+        ),
+        rx.link(
+            t(lang, "Go to my account"),
+            href=href(lang, "account"),
+            margin_top="1rem",
+            display="block",
+        ),
+    )

@@ -1,0 +1,241 @@
+"""The account page: every field editable in place, password, devices, sign-out."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from oktra.accounts.interests import REGIONS, SECTORS
+from oktra.accounts.profile_state import AccountState
+from oktra.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from oktra.ui.forms import field_error, form_card, text_field
+from oktra.ui.layout import page_frame
+
+
+def _section(title: str, *children: rx.Component, **props: object) -> rx.Component:
+    return rx.el.section(
+        rx.heading(title, as_="h2", size="5", margin_bottom="0.75rem"),
+        *children,
+        margin_top="2rem",
+        **props,
+    )
+
+
+def _choices(lang: str, legend: str, prefix: str, options, chosen) -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend(legend, style={"font_weight": "500", "margin_bottom": "0.5rem"}),
+        rx.grid(
+            *[
+                rx.el.label(
+                    rx.checkbox(
+                        name=f"{prefix}_{code}",
+                        id=f"{prefix}_{code}",
+                        default_checked=chosen.contains(code),
+                    ),
+                    rx.text(t(lang, label), as_="span", size="2"),
+                    html_for=f"{prefix}_{code}",
+                    style={"display": "flex", "gap": "0.5rem", "align_items": "center"},
+                )
+                for code, label in options
+            ],
+            columns=rx.breakpoints(initial="1", sm="2"),
+            gap="0.4rem",
+        ),
+        field_error(AccountState.errors, f"{prefix}s"),
+        style={"border": "none", "padding": "0", "margin": "0"},
+    )
+
+
+def profile_form(lang: str) -> rx.Component:
+    """Name, email, company, phone, language and interests, saved together."""
+    errors = AccountState.errors
+    return rx.form(
+        rx.flex(
+            text_field(
+                t(lang, "Full name"),
+                "full_name",
+                errors,
+                autocomplete="name",
+                required=True,
+                default_value=AccountState.full_name,
+            ),
+            text_field(
+                t(lang, "Email address"),
+                "email",
+                errors,
+                kind="email",
+                autocomplete="email",
+                required=True,
+                default_value=AccountState.email,
+                dir_="ltr",
+                hint=t(lang, "A new address must be confirmed again."),
+            ),
+            text_field(
+                t(lang, "Company (optional)"),
+                "company_name",
+                errors,
+                autocomplete="organization",
+                default_value=AccountState.company_name,
+            ),
+            text_field(
+                t(lang, "Phone (optional)"),
+                "phone",
+                errors,
+                kind="tel",
+                autocomplete="tel",
+                default_value=AccountState.phone,
+                dir_="ltr",
+            ),
+            rx.box(
+                rx.el.label(
+                    t(lang, "Language of emails"),
+                    html_for="language",
+                    style={"font_weight": "500", "font_size": "0.9rem"},
+                ),
+                rx.el.select(
+                    *[rx.el.option(LANGUAGE_NAMES[code], value=code) for code in LANGUAGES],
+                    name="language",
+                    id="language",
+                    default_value=AccountState.language,
+                    style={"padding": "0.5rem", "border_radius": "6px", "width": "100%"},
+                ),
+                field_error(errors, "language"),
+                display="flex",
+                flex_direction="column",
+                gap="0.3rem",
+            ),
+            _choices(lang, t(lang, "Sectors of interest"), "sector", SECTORS, AccountState.sectors),
+            _choices(lang, t(lang, "Regions of interest"), "region", REGIONS, AccountState.regions),
+            rx.button(t(lang, "Save my changes"), type="submit", size="3"),
+            direction="column",
+            gap="1rem",
+        ),
+        on_submit=AccountState.save_profile,
+        reset_on_submit=False,
+        key=AccountState.form_key,
+        id="profile-form",
+    )
+
+
+def password_form(lang: str) -> rx.Component:
+    """Change the password (ends every other session)."""
+    errors = AccountState.password_errors
+    return rx.form(
+        rx.flex(
+            text_field(
+                t(lang, "Current password"),
+                "current_password",
+                errors,
+                kind="password",
+                autocomplete="current-password",
+                required=True,
+            ),
+            text_field(
+                t(lang, "New password"),
+                "new_password",
+                errors,
+                kind="password",
+                autocomplete="new-password",
+                required=True,
+                hint=t(lang, "At least 10 characters; a few words make a strong password."),
+            ),
+            rx.button(t(lang, "Change my password"), type="submit", size="3", variant="outline"),
+            direction="column",
+            gap="1rem",
+        ),
+        on_submit=AccountState.change_password,
+        reset_on_submit=True,
+        id="password-form",
+    )
+
+
+def devices(lang: str) -> rx.Component:
+    """Signed-in devices, each with a way to sign it out."""
+    return rx.box(
+        rx.foreach(
+            AccountState.devices,
+            lambda device: rx.card(
+                rx.flex(
+                    rx.box(
+                        rx.text(device["agent"], size="2", weight="medium", trim="both"),
+                        rx.text(
+                            t(lang, "Signed in"),
+                            " ",
+                            device["since"],
+                            " · ",
+                            t(lang, "last used"),
+                            " ",
+                            device["seen"],
+                            size="1",
+                            color_scheme="gray",
+                            as_="span",
+                        ),
+                        min_width="0",
+                        flex="1",
+                        overflow_wrap="anywhere",
+                    ),
+                    rx.cond(
+                        device["current"] == "yes",
+                        rx.badge(t(lang, "This device"), color_scheme="green"),
+                        rx.button(
+                            t(lang, "Sign out this device"),
+                            on_click=AccountState.revoke(device["id"]),
+                            variant="soft",
+                            color_scheme="red",
+                            size="1",
+                            class_name="revoke-device",
+                        ),
+                    ),
+                    justify="between",
+                    align="center",
+                    gap="1rem",
+                ),
+                margin_bottom="0.5rem",
+            ),
+        ),
+        id="devices",
+    )
+
+
+def account(lang: str) -> rx.Component:
+    """The signed-in user's account."""
+    return page_frame(
+        lang,
+        rx.heading(t(lang, "My account"), as_="h1", size="7"),
+        rx.cond(
+            AccountState.notice != "",
+            rx.callout(
+                AccountState.notice,
+                icon="check",
+                color_scheme="green",
+                id="account-notice",
+                margin_top="1rem",
+            ),
+        ),
+        rx.cond(
+            AccountState.signed_in & ~AccountState.email_verified,
+            rx.callout.root(
+                rx.callout.icon(rx.icon("mail_warning")),
+                rx.callout.text(t(lang, "Confirm your email address: no alert is sent before.")),
+                rx.button(
+                    t(lang, "Send a new link"),
+                    on_click=AccountState.resend_verification,
+                    size="1",
+                    variant="outline",
+                ),
+                color_scheme="amber",
+                id="verify-banner",
+                margin_top="1rem",
+            ),
+        ),
+        _section(t(lang, "Profile"), form_card(profile_form(lang))),
+        _section(t(lang, "Password"), form_card(password_form(lang))),
+        _section(t(lang, "Signed-in devices"), devices(lang)),
+        rx.el.form(
+            rx.el.input(type="hidden", name="next", value=f"/{lang}"),
+            rx.button(t(lang, "Sign out"), type="submit", variant="outline", color_scheme="gray"),
+            action=AccountState.signout_url,
+            method="post",
+            id="signout-form",
+            style={"margin_top": "2rem"},
+        ),
+    )

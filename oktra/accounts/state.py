@@ -1,0 +1,177 @@
+"""Account states: the auth base every page state inherits, and the sign-in forms."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import reflex as rx
+from reflex.config import get_config
+
+from oktra.accounts import service, sessions
+from oktra.accounts.models import AuthSession, User
+from oktra.accounts.validation import ValidationFailedError
+from oktra.core.clock import utc_now
+from oktra.db import session_scope
+from oktra.i18n import N_, normalize_language, t
+
+RESET_SENT = N_("If an account uses this address, we have sent it a link to choose a new password.")
+EMAIL_VERIFIED = N_("Your email address is confirmed: your alerts can now be sent.")
+VERIFICATION_SENT = N_("We have sent you a new confirmation link.")
+
+
+class AuthState(rx.State):
+    """Who is signed in on this tab, read from the HttpOnly session cookie on the server."""
+
+    signed_in: bool = False
+    user_name: str = ""
+    email_verified: bool = False
+    _user_id: int | None = None
+    _session_id: int | None = None
+
+    @rx.var
+    def signout_url(self) -> str:
+        """The backend route that ends the session and clears its cookie."""
+        return f"{get_config().api_url.rstrip('/')}/auth/signout"
+
+    @property
+    def page_lang(self) -> str:
+        """The language of the page that sent the event (/fr/..., /en/..., /ar/...)."""
+        parts = [part for part in self.router.url.path.split("/") if part]
+        return normalize_language(parts[0] if parts else None)
+
+    def _client(self) -> sessions.ClientInfo:
+        return sessions.ClientInfo(
+            ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent
+        )
+
+    def _current(self, session) -> tuple[User, AuthSession] | None:
+        token = sessions.token_from_cookie_header(self.router.headers.cookie)
+        row = sessions.session_for_token(session=session, token=token, now=utc_now())
+        if row is None:
+            return None
+        user = session.get(User, row.user_id)
+        return (user, row) if user is not None else None
+
+    def _refresh(self) -> User | None:
+        with session_scope() as session:
+            current = self._current(session)
+            if current is None:
+                self.signed_in, self.user_name, self.email_verified = False, "", False
+                self._user_id = self._session_id = None
+                return None
+            user, row = current
+            self.signed_in, self.user_name = True, user.full_name
+            self.email_verified = user.email_verified_at is not None
+            self._user_id, self._session_id = user.id, row.id
+            return user
+
+    @rx.event
+    def load_session(self):
+        """On every page: show who is signed in (a revoked session signs the tab out)."""
+        self._refresh()
+
+    def _sign_in_redirect(self, ticket: str, target: str):
+        api = get_config().api_url.rstrip("/")
+        return rx.redirect(
+            f"{api}/auth/complete?ticket={quote(ticket)}&next={quote(target)}", is_external=True
+        )
+
+    def _errors(self, failure: ValidationFailedError) -> dict[str, str]:
+        return {key: t(self.page_lang, message) for key, message in failure.errors.items()}
+
+
+class SignUpState(AuthState):
+    """The sign-up form."""
+
+    errors: dict[str, str] = {}  # noqa: RUF012 - Reflex state var
+    submitting: bool = False
+
+    @rx.event
+    async def submit(self, form: dict):
+        """Create the account, or show what to correct beside each field."""
+        self.submitting = True
+        yield
+        lang = self.page_lang
+        try:
+            signed = await service.sign_up(form=form, lang=lang, client=self._client())
+        except ValidationFailedError as failure:
+            self.errors = self._errors(failure)
+            self.submitting = False
+            return
+        self.errors = {}
+        self.submitting = False
+        yield self._sign_in_redirect(signed.ticket, f"/{lang}/account?welcome=1")
+
+
+class SignInState(AuthState):
+    """The sign-in form."""
+
+    errors: dict[str, str] = {}  # noqa: RUF012 - Reflex state var
+    submitting: bool = False
+
+    @rx.event
+    async def submit(self, form: dict):
+        """Check the credentials; the same message for an unknown email and a wrong password."""
+        self.submitting = True
+        yield
+        lang = self.page_lang
+        try:
+            signed = await service.sign_in(
+                email=form.get("email"), password=form.get("password"), client=self._client()
+            )
+        except ValidationFailedError as failure:
+            self.errors = self._errors(failure)
+            self.submitting = False
+            return
+        self.errors = {}
+        self.submitting = False
+        target = self.router.url.query_parameters.get("next", "")
+        if not target.startswith(f"/{lang}/") or target.startswith("//"):
+            target = f"/{lang}/account"
+        yield self._sign_in_redirect(signed.ticket, target)
+
+
+class PasswordResetState(AuthState):
+    """Asking for a reset link, and choosing a new password from it."""
+
+    errors: dict[str, str] = {}  # noqa: RUF012 - Reflex state var
+    message: str = ""
+    done: bool = False
+
+    @rx.event
+    def request_link(self, form: dict):
+        """Send a link if the address has an account; say the same thing either way."""
+        with session_scope() as session:
+            service.request_password_reset(session=session, email=form.get("email"), now=utc_now())
+        self.message = t(self.page_lang, RESET_SENT)
+
+    @rx.event
+    async def choose_password(self, form: dict):
+        """Set the new password from the link in the address bar."""
+        token = self.router.url.query_parameters.get("token", "")
+        try:
+            await service.reset_password(token=token, form=form)
+        except ValidationFailedError as failure:
+            self.errors = self._errors(failure)
+            return
+        self.errors = {}
+        self.done = True
+
+
+class VerifyState(AuthState):
+    """The page a verification link opens."""
+
+    verified: bool = False
+    checked: bool = False
+    message: str = ""
+
+    @rx.event
+    def verify(self):
+        """Check the link in the address bar and confirm the address."""
+        token = self.router.url.query_parameters.get("token", "")
+        with session_scope() as session:
+            user = service.verify_email(session=session, token=token, now=utc_now())
+        self.checked = True
+        self.verified = user is not None
+        self.message = t(self.page_lang, EMAIL_VERIFIED if user else service.LINK_INVALID)
+        self._refresh()

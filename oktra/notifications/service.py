@@ -1,0 +1,156 @@
+"""The outbox: every email is a row first; the sender job delivers it exactly once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from oktra.core.clock import utc_now
+from oktra.integrations.ses import LocalOutbox, OutgoingEmail, SendError, SesSender
+from oktra.notifications.models import EmailMessage
+from oktra.notifications.render import render_email
+from oktra.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BASE_BACKOFF = timedelta(seconds=30)
+MAX_BACKOFF = timedelta(hours=1)
+STUCK_AFTER = timedelta(minutes=15)
+SENT_RETENTION = timedelta(days=90)
+BATCH = 50
+
+
+def enqueue_email(
+    *,
+    session: Session,
+    kind: str,
+    to_address: str,
+    lang: str,
+    context: dict[str, object],
+    idempotency_key: str,
+    user_id: int | None = None,
+) -> EmailMessage:
+    """Build a message and put it in the outbox; the same key twice gives the same message."""
+    existing = session.exec(
+        select(EmailMessage).where(EmailMessage.idempotency_key == idempotency_key)
+    ).first()
+    if existing is not None:
+        return existing
+    rendered = render_email(kind, lang, context)
+    message = EmailMessage(
+        idempotency_key=idempotency_key,
+        user_id=user_id,
+        kind=kind,
+        language=lang,
+        to_address=to_address,
+        subject=rendered.subject,
+        text_body=rendered.text,
+        html_body=rendered.html,
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def sender_for(settings: Settings) -> LocalOutbox | SesSender:
+    """The configured email backend."""
+    if settings.email_backend == "ses":
+        return SesSender(
+            region=settings.ses_region, configuration_set=settings.ses_configuration_set
+        )
+    return LocalOutbox()
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential wait before the next try: 30 s, 1 min, 2 min... at most one hour."""
+    return min(BASE_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def send_pending(
+    *, session: Session, now: datetime, sender: LocalOutbox | SesSender | None = None
+) -> dict[str, int]:
+    """Deliver due messages, each claimed and settled in its own commit."""
+    sender = sender or sender_for(get_settings())
+    counts = {"sent": 0, "retry": 0, "failed": 0, "uncertain": _settle_stuck(session, now)}
+    due = session.exec(
+        select(EmailMessage)
+        .where(EmailMessage.status == "pending", EmailMessage.next_attempt_at <= now)
+        .order_by(EmailMessage.id)
+        .limit(BATCH)
+    ).all()
+    sender_address = get_settings().email_from
+    for message in due:
+        message.status = "sending"
+        message.attempts += 1
+        message.next_attempt_at = now
+        session.commit()
+        outgoing = OutgoingEmail(
+            sender=sender_address,
+            to=message.to_address,
+            subject=message.subject,
+            text=message.text_body,
+            html=message.html_body,
+            idempotency_key=message.idempotency_key,
+        )
+        try:
+            message.provider_message_id = sender.send(outgoing)
+        except SendError as exc:
+            message.last_error = str(exc)[:300]
+            if exc.transient and message.attempts < MAX_ATTEMPTS:
+                message.status = "pending"
+                message.next_attempt_at = now + backoff(message.attempts)
+                counts["retry"] += 1
+            else:
+                message.status = "failed"
+                counts["failed"] += 1
+            logger.warning("email %s not sent: %s", message.id, message.last_error)
+        else:
+            message.status = "sent"
+            message.sent_at = utc_now()
+            counts["sent"] += 1
+        session.commit()
+    return counts
+
+
+def _settle_stuck(session: Session, now: datetime) -> int:
+    """A message left 'sending' by a crash may have gone out: never send it again."""
+    stuck = session.exec(
+        select(EmailMessage).where(
+            EmailMessage.status == "sending", EmailMessage.next_attempt_at < now - STUCK_AFTER
+        )
+    ).all()
+    for message in stuck:
+        message.status = "uncertain"
+        message.last_error = "interrupted while sending: not retried, to never send it twice"
+        logger.error("email %s was interrupted while sending; marked uncertain", message.id)
+    if stuck:
+        session.commit()
+    return len(stuck)
+
+
+def purge_sent_emails(*, session: Session, now: datetime) -> dict[str, int]:
+    """Delete settled messages older than 90 days (the registry's retention)."""
+    old = session.exec(
+        select(EmailMessage).where(
+            EmailMessage.status.in_(("sent", "failed", "uncertain", "cancelled")),
+            EmailMessage.created_at < now - SENT_RETENTION,
+        )
+    ).all()
+    for message in old:
+        session.delete(message)
+    return {"deleted": len(old)}
+
+
+def recent_messages(*, session: Session, limit: int = 50) -> list[EmailMessage]:
+    """The newest messages, for the developer mailbox."""
+    return list(
+        session.exec(select(EmailMessage).order_by(EmailMessage.id.desc()).limit(limit)).all()
+    )
+
+
+def get_message(*, session: Session, message_id: int) -> EmailMessage | None:
+    """One message, for the developer mailbox."""
+    return session.get(EmailMessage, message_id)

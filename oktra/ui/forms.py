@@ -1,0 +1,76 @@
+"""Form pieces shared by every page: labelled fields with their error beside them."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.vars import Var
+
+
+def field_error(errors: Var, name: str) -> rx.Component:
+    """The message for one field, announced to screen readers."""
+    return rx.cond(
+        errors.contains(name),
+        rx.text(errors[name], color_scheme="red", size="2", id=f"{name}-error", role="alert"),
+    )
+
+
+def text_field(
+    label: str,
+    name: str,
+    errors: Var,
+    *,
+    kind: str = "text",
+    autocomplete: str = "off",
+    required: bool = False,
+    hint: str = "",
+    default_value: Var | str = "",
+    dir_: str | None = None,
+) -> rx.Component:
+    """A labelled input with an optional hint and its error."""
+    props = {"dir": dir_} if dir_ else {}
+    return rx.box(
+        rx.el.label(label, html_for=name, style={"font_weight": "500", "font_size": "0.9rem"}),
+        rx.input(
+            name=name,
+            id=name,
+            type=kind,
+            auto_complete=autocomplete,
+            required=required,
+            default_value=default_value,
+            aria_describedby=f"{name}-error",
+            max_length=1000,
+            size="3",
+            **props,
+        ),
+        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+        field_error(errors, name),
+        display="flex",
+        flex_direction="column",
+        gap="0.3rem",
+        width="100%",
+    )
+
+
+def checkbox_field(
+    label: rx.Component | str, name: str, errors: Var, **props: object
+) -> rx.Component:
+    """A checkbox with its label (unticked unless said otherwise) and its error."""
+    return rx.box(
+        rx.el.label(
+            rx.checkbox(name=name, id=name, **props),
+            label,
+            html_for=name,
+            style={"display": "flex", "gap": "0.5rem", "align_items": "flex-start"},
+        ),
+        field_error(errors, name),
+    )
+
+
+def form_card(*children: rx.Component, **props: object) -> rx.Component:
+    """A narrow card holding a form, full width on phones."""
+    return rx.card(
+        rx.flex(*children, direction="column", gap="1rem"),
+        width="100%",
+        max_width="34rem",
+        **props,
+    )
