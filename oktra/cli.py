@@ -100,6 +100,39 @@ def cmd_jobs_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tenders_import(args: argparse.Namespace) -> int:
+    import functools
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from oktra.db import session_scope
+    from oktra.tenders.service import import_file, open_file
+
+    _ready_database()
+    failed = 0
+    for name in args.paths:
+        path = Path(name)
+        if not path.is_file():
+            sys.stderr.write(f"{name}: no such file\n")
+            failed += 1
+            continue
+        reading = open_file(path)
+        columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, disable=args.quiet) as bar, session_scope() as session:
+            task = bar.add_task(path.name, total=reading.total)
+            report = import_file(
+                session=session,
+                path=path,
+                reading=reading,
+                progress=functools.partial(bar.advance, task),
+            )
+        counts = report.counts()
+        _out(f"{path.name}: " + ", ".join(f"{key} {value}" for key, value in counts.items()))
+        for line in report.rejected:
+            _out(f"  rejected {line.location}: {line.reason}")
+    return 1 if failed else 0
+
+
 def reflex_environment() -> dict[str, str]:
     """The environment Reflex runs in: offline, no telemetry, bun from .tools."""
     env = dict(os.environ)
@@ -161,6 +194,17 @@ def build_parser() -> argparse.ArgumentParser:
     add(jobs, "list", "list the scheduled jobs and their triggers", cmd_jobs_list)
     run = add(jobs, "run", "run one job now and record the run", cmd_jobs_run)
     run.add_argument("name", help="the job's name, as `oktra jobs list` shows it")
+    tenders = groups.add_parser("tenders", help="tender catalogue").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    tender_import = add(
+        tenders,
+        "import",
+        "import tender files (portal JSON/JSONL, OCDS packages)",
+        cmd_tenders_import,
+    )
+    tender_import.add_argument("paths", nargs="+", metavar="PATH", help="files to import")
+    tender_import.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from sqlmodel import Session
 
 from oktra.accounts.service import ensure_user
+from oktra.tenders.demo import load_demo_tenders
 
 DEMO_EMAIL = "demo@oktra.ma"
 DEMO_PASSWORD = "oktra-demo-2026"  # noqa: S105 - a published demo account, refused in production
@@ -25,7 +26,10 @@ def load_demo_accounts(*, session: Session) -> int:
     return int(created)
 
 
-LOADERS: tuple[tuple[str, Callable[..., int]], ...] = (("accounts", load_demo_accounts),)
+LOADERS: tuple[tuple[str, Callable[..., int]], ...] = (
+    ("accounts", load_demo_accounts),
+    ("tenders", load_demo_tenders),
+)
 
 
 def load_demo(*, session: Session) -> dict[str, int]:

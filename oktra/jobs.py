@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
 from oktra.core.clock import MOROCCO
 from oktra.scheduler import JobSpec, prune_job_runs
 from oktra.settings import get_settings
+from oktra.tenders.jobs import ingest_watched_folder
 
 
 def _prune_job_runs(*, session: Session, now: datetime) -> dict[str, int]:
@@ -24,6 +26,12 @@ def all_jobs() -> list[JobSpec]:
             func=_prune_job_runs,
             trigger=CronTrigger(hour=3, minute=30, timezone=MOROCCO),
             description="Delete job-run records past their retention period",
+        ),
+        JobSpec(
+            name="ingest_tender_inbox",
+            func=ingest_watched_folder,
+            trigger=IntervalTrigger(minutes=get_settings().tender_inbox_minutes),
+            description="Import new tender files from the watched folder (OKTRA_TENDER_INBOX)",
         ),
     ]
 

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = True
     scheduler_poll_seconds: float = Field(default=5.0, gt=0)
     job_run_retention_days: int = Field(default=90, ge=1)
+    tender_inbox: str = "data/inbox"
+    tender_inbox_minutes: int = Field(default=15, ge=1)
 
     company_name: str = "EXOS DATA SARL"
     share_capital: str = ""

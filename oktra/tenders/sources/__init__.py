@@ -1,0 +1,1 @@
+"""Source adapters: each reads one kind of file into notices or rejections."""
