@@ -82,7 +82,7 @@ def import_file(
         progress=progress,
     )
     digest = file_digest(path)
-    known = session.exec(select(ImportedFile).where(ImportedFile.digest == digest)).first()
+    known = session.scalars(select(ImportedFile).where(ImportedFile.digest == digest)).first()
     if known is None:
         session.add(
             ImportedFile(
@@ -102,7 +102,7 @@ def ingest_folder(*, session: Session, folder: Path, now: datetime) -> ImportRep
         if path.suffix not in IMPORTABLE or not path.is_file():
             continue
         digest = file_digest(path)
-        seen = session.exec(select(ImportedFile.id).where(ImportedFile.digest == digest)).first()
+        seen = session.scalars(select(ImportedFile.id).where(ImportedFile.digest == digest)).first()
         if seen is not None:
             continue
         total.add(import_file(session=session, path=path, now=now))
@@ -116,7 +116,7 @@ def count_tenders(*, session: Session) -> int:
 
 def get_tender(*, session: Session, source: str, source_id: str) -> Tender:
     """A tender by its source key."""
-    tender = session.exec(
+    tender = session.scalars(
         select(Tender).where(Tender.source == source, Tender.source_id == source_id)
     ).first()
     if tender is None:
@@ -127,7 +127,7 @@ def get_tender(*, session: Session, source: str, source_id: str) -> Tender:
 def tender_history(*, session: Session, tender_id: int) -> list[TenderChange]:
     """A tender's changes, oldest first."""
     return list(
-        session.exec(
+        session.scalars(
             select(TenderChange)
             .where(TenderChange.tender_id == tender_id)
             .order_by(TenderChange.changed_at, TenderChange.id)

@@ -67,7 +67,9 @@ def validators() -> dict[str, Draft4Validator]:
 def _describe(errors: list) -> str:
     error = best_match(errors)
     where = "/".join(str(part) for part in error.absolute_path) or "package"
-    message = error.message if len(error.message) <= 160 else f"fails {error.validator!r}"
+    message = error.message
+    if len(message) > 160:
+        message = f"{json.dumps(error.instance, default=str)[:60]} fails {error.validator!r}"
     return f"schema: {where}: {message}"
 
 
@@ -106,7 +108,11 @@ def _place(release: dict) -> str | None:
 def notice_from_release(release: dict, location: str) -> Notice:
     """One (compiled) release as a notice; a release without title or buyer is refused."""
     tender = release.get("tender") or {}
-    awards = [award for award in release.get("awards") or [] if award.get("status") == "active"]
+    awards = [
+        award
+        for award in release.get("awards") or []
+        if award.get("status", "active") == "active" and award.get("suppliers")
+    ]
     title = tender.get("title") or next(
         (award.get("title") for award in awards if award.get("title")), None
     )
@@ -114,6 +120,8 @@ def notice_from_release(release: dict, location: str) -> Notice:
     buyer = text_field(_buyer(release), "buyer", required=True)
     period = tender.get("tenderPeriod") or {}
     status = TENDER_STATUSES.get(tender.get("status"))
+    if status == Status.OPEN:
+        status = None
     award_company = None
     if awards:
         status = Status.AWARDED
