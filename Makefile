@@ -51,7 +51,7 @@ i18n-extract: setup
 
 i18n-update: i18n-extract
 	$(BIN)/pybabel update -i oktra/i18n/messages.pot -d oktra/i18n/locales --no-wrap \
-	  --ignore-obsolete --omit-header
+	  --ignore-obsolete --omit-header --no-fuzzy-matching
 
 
 clean:

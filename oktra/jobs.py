@@ -8,7 +8,9 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
+from oktra.accounts.jobs import purge_ended_sessions
 from oktra.core.clock import MOROCCO
+from oktra.notifications.jobs import purge_emails, send_emails
 from oktra.scheduler import JobSpec, prune_job_runs
 from oktra.settings import get_settings
 from oktra.tenders.jobs import ingest_watched_folder
@@ -32,6 +34,24 @@ def all_jobs() -> list[JobSpec]:
             func=ingest_watched_folder,
             trigger=IntervalTrigger(minutes=get_settings().tender_inbox_minutes),
             description="Import new tender files from the watched folder (OKTRA_TENDER_INBOX)",
+        ),
+        JobSpec(
+            name="send_emails",
+            func=send_emails,
+            trigger=IntervalTrigger(seconds=60),
+            description="Deliver due outbox messages (retries with backoff)",
+        ),
+        JobSpec(
+            name="purge_emails",
+            func=purge_emails,
+            trigger=CronTrigger(hour=3, minute=40, timezone=MOROCCO),
+            description="Delete settled outbox messages older than 90 days",
+        ),
+        JobSpec(
+            name="purge_sessions",
+            func=purge_ended_sessions,
+            trigger=CronTrigger(hour=3, minute=45, timezone=MOROCCO),
+            description="Delete ended sessions (revoked, expired, idle)",
         ),
     ]
 

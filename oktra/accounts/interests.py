@@ -23,18 +23,18 @@ SECTORS: tuple[tuple[str, str], ...] = (
 )
 
 REGIONS: tuple[tuple[str, str], ...] = (
-    ("tanger-tetouan-al-hoceima", N_("Tanger-Tétouan-Al Hoceïma")),
+    ("tanger_tetouan_al_hoceima", N_("Tanger-Tétouan-Al Hoceïma")),
     ("oriental", N_("L'Oriental")),
-    ("fes-meknes", N_("Fès-Meknès")),
-    ("rabat-sale-kenitra", N_("Rabat-Salé-Kénitra")),
-    ("beni-mellal-khenifra", N_("Béni Mellal-Khénifra")),
-    ("casablanca-settat", N_("Casablanca-Settat")),
-    ("marrakech-safi", N_("Marrakech-Safi")),
-    ("draa-tafilalet", N_("Drâa-Tafilalet")),
-    ("souss-massa", N_("Souss-Massa")),
-    ("guelmim-oued-noun", N_("Guelmim-Oued Noun")),
-    ("laayoune-sakia-el-hamra", N_("Laâyoune-Sakia El Hamra")),
-    ("dakhla-oued-ed-dahab", N_("Dakhla-Oued Ed-Dahab")),
+    ("fes_meknes", N_("Fès-Meknès")),
+    ("rabat_sale_kenitra", N_("Rabat-Salé-Kénitra")),
+    ("beni_mellal_khenifra", N_("Béni Mellal-Khénifra")),
+    ("casablanca_settat", N_("Casablanca-Settat")),
+    ("marrakech_safi", N_("Marrakech-Safi")),
+    ("draa_tafilalet", N_("Drâa-Tafilalet")),
+    ("souss_massa", N_("Souss-Massa")),
+    ("guelmim_oued_noun", N_("Guelmim-Oued Noun")),
+    ("laayoune_sakia_el_hamra", N_("Laâyoune-Sakia El Hamra")),
+    ("dakhla_oued_ed_dahab", N_("Dakhla-Oued Ed-Dahab")),
 )
 
 SECTOR_CODES = frozenset(code for code, _label in SECTORS)

@@ -6,43 +6,38 @@ import reflex as rx
 
 from oktra.accounts.state import PasswordResetState, SignInState, SignUpState, VerifyState
 from oktra.i18n import t
+from oktra.privacy.service import PRODUCT_NEWS, TERMS_AND_PRIVACY, WORDINGS
 from oktra.ui.forms import checkbox_field, form_card, text_field
 from oktra.ui.layout import href, notice, page_frame
 
 
-def _title(lang: str, title: str, subtitle: str = "") -> rx.Component:
+def _title(title: str, subtitle: str = "") -> rx.Component:
     return rx.box(
-        rx.heading(t(lang, title), as_="h1", size="7"),
-        rx.text(t(lang, subtitle), color_scheme="gray", margin_top="0.5rem") if subtitle else None,
+        rx.heading(title, as_="h1", size="7"),
+        rx.text(subtitle, color_scheme="gray", margin_top="0.5rem") if subtitle else None,
         margin_bottom="1.5rem",
     )
 
 
-def _submit(lang: str, label: str, busy=False) -> rx.Component:
-    return rx.button(t(lang, label), type="submit", size="3", loading=busy, width="100%")
+def _submit(label: str, busy=False) -> rx.Component:
+    return rx.button(label, type="submit", size="3", loading=busy, width="100%")
 
 
 def signup(lang: str) -> rx.Component:
     """Create an account: only what the service needs, consent asked explicitly."""
     errors = SignUpState.errors
-    terms_label = rx.text(
-        t(lang, "I accept the"),
-        " ",
-        rx.link(t(lang, "terms of use"), href=href(lang, "terms"), is_external=True),
-        " ",
-        t(lang, "and the"),
-        " ",
-        rx.link(t(lang, "privacy policy"), href=href(lang, "privacy"), is_external=True),
-        ".",
-        as_="span",
-        size="2",
+    terms_label = rx.text(t(lang, WORDINGS[TERMS_AND_PRIVACY]), as_="span", size="2")
+    legal_links = rx.flex(
+        rx.link(t(lang, "Terms of use"), href=href(lang, "terms"), is_external=True, size="2"),
+        rx.link(t(lang, "Privacy policy"), href=href(lang, "privacy"), is_external=True, size="2"),
+        gap="1rem",
+        padding_inline_start="1.6rem",
     )
     return page_frame(
         lang,
         _title(
-            lang,
-            "Create your account",
-            "Free, without a card. Alerts start once your email is confirmed.",
+            t(lang, "Create your account"),
+            t(lang, "Free, without a card. Alerts start once your email is confirmed."),
         ),
         form_card(
             rx.form(
@@ -88,16 +83,17 @@ def signup(lang: str) -> rx.Component:
                         hint=t(lang, "At least 10 characters; a few words make a strong password."),
                     ),
                     checkbox_field(terms_label, "accept_terms", errors),
+                    legal_links,
                     checkbox_field(
                         rx.text(
-                            t(lang, "Send me occasional news about OKTRA (optional)."),
+                            t(lang, WORDINGS[PRODUCT_NEWS]),
                             as_="span",
                             size="2",
                         ),
                         "product_news",
                         errors,
                     ),
-                    _submit(lang, "Create my account", SignUpState.submitting),
+                    _submit(t(lang, "Create my account"), SignUpState.submitting),
                     rx.text(
                         t(lang, "Already have an account?"),
                         " ",
@@ -120,7 +116,7 @@ def signin(lang: str) -> rx.Component:
     errors = SignInState.errors
     return page_frame(
         lang,
-        _title(lang, "Sign in"),
+        _title(t(lang, "Sign in")),
         form_card(
             rx.form(
                 rx.flex(
@@ -141,7 +137,7 @@ def signin(lang: str) -> rx.Component:
                         autocomplete="current-password",
                         required=True,
                     ),
-                    _submit(lang, "Sign in", SignInState.submitting),
+                    _submit(t(lang, "Sign in"), SignInState.submitting),
                     rx.flex(
                         rx.link(
                             t(lang, "Forgot your password?"), href=href(lang, "forgot"), size="2"
@@ -167,9 +163,8 @@ def forgot(lang: str) -> rx.Component:
     return page_frame(
         lang,
         _title(
-            lang,
-            "Forgot your password?",
-            "Enter your email address: we will send you a link to choose a new one.",
+            t(lang, "Forgot your password?"),
+            t(lang, "Enter your email address: we will send you a link to choose a new one."),
         ),
         form_card(
             rx.form(
@@ -183,7 +178,7 @@ def forgot(lang: str) -> rx.Component:
                         required=True,
                         dir_="ltr",
                     ),
-                    _submit(lang, "Send the link"),
+                    _submit(t(lang, "Send the link")),
                     direction="column",
                     gap="1rem",
                 ),
@@ -204,7 +199,7 @@ def reset(lang: str) -> rx.Component:
     errors = PasswordResetState.errors
     return page_frame(
         lang,
-        _title(lang, "Choose a new password"),
+        _title(t(lang, "Choose a new password")),
         form_card(
             rx.cond(
                 PasswordResetState.done,
@@ -237,7 +232,7 @@ def reset(lang: str) -> rx.Component:
                                 id="token-error",
                             ),
                         ),
-                        _submit(lang, "Save the new password"),
+                        _submit(t(lang, "Save the new password")),
                         direction="column",
                         gap="1rem",
                     ),
@@ -254,7 +249,7 @@ def verify(lang: str) -> rx.Component:
     """The page an email verification link opens."""
     return page_frame(
         lang,
-        _title(lang, "Email confirmation"),
+        _title(t(lang, "Email confirmation")),
         rx.cond(
             VerifyState.checked,
             rx.cond(

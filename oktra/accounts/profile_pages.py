@@ -157,17 +157,17 @@ def devices(lang: str) -> rx.Component:
                 rx.flex(
                     rx.box(
                         rx.text(device["agent"], size="2", weight="medium", trim="both"),
-                        rx.text(
-                            t(lang, "Signed in"),
-                            " ",
-                            device["since"],
-                            " · ",
-                            t(lang, "last used"),
-                            " ",
-                            device["seen"],
+                        rx.data_list.root(
+                            rx.data_list.item(
+                                rx.data_list.label(t(lang, "Signed in")),
+                                rx.data_list.value(device["since"]),
+                            ),
+                            rx.data_list.item(
+                                rx.data_list.label(t(lang, "Last used")),
+                                rx.data_list.value(device["seen"]),
+                            ),
                             size="1",
-                            color_scheme="gray",
-                            as_="span",
+                            margin_top="0.25rem",
                         ),
                         min_width="0",
                         flex="1",
@@ -232,7 +232,14 @@ def account(lang: str) -> rx.Component:
         _section(t(lang, "Signed-in devices"), devices(lang)),
         rx.el.form(
             rx.el.input(type="hidden", name="next", value=f"/{lang}"),
-            rx.button(t(lang, "Sign out"), type="submit", variant="outline", color_scheme="gray"),
+            rx.button(
+                t(lang, "Sign out"),
+                type="button",
+                variant="outline",
+                color_scheme="gray",
+                # form.submit() posts natively: Reflex's own submit handler would keep the page.
+                on_click=rx.call_script("document.getElementById('signout-form').submit()"),
+            ),
             action=AccountState.signout_url,
             method="post",
             id="signout-form",

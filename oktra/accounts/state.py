@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 import reflex as rx
@@ -71,10 +72,14 @@ class AuthState(rx.State):
         self._refresh()
 
     def _sign_in_redirect(self, ticket: str, target: str):
+        """A full page load of the backend route that sets the HttpOnly cookie.
+
+        rx.redirect would open a new tab (is_external) or stay inside the single-page app
+        when the backend shares the site's host; the cookie needs a real HTTP navigation.
+        """
         api = get_config().api_url.rstrip("/")
-        return rx.redirect(
-            f"{api}/auth/complete?ticket={quote(ticket)}&next={quote(target)}", is_external=True
-        )
+        url = f"{api}/auth/complete?ticket={quote(ticket)}&next={quote(target)}"
+        return rx.call_script(f"window.location.assign({json.dumps(url)})")
 
     def _errors(self, failure: ValidationFailedError) -> dict[str, str]:
         return {key: t(self.page_lang, message) for key, message in failure.errors.items()}
