@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable
@@ -47,6 +48,8 @@ TRACKED = (
     "generated_fields",
 )
 Progress = Callable[[int], None]
+# Buyers repeat from notice to notice: their matching form is worth remembering.
+buyer_key = functools.lru_cache(maxsize=65536)(fold)
 
 
 @dataclass
@@ -154,7 +157,9 @@ class Importer:
         self.report = ImportReport(**{**counts, "rejected": rejected})
 
     def _buyer_ids(self, notices: list[Notice]) -> None:
-        wanted = {fold(n.buyer): n.buyer for n in notices if fold(n.buyer) not in self.buyers}
+        wanted = {
+            buyer_key(n.buyer): n.buyer for n in notices if buyer_key(n.buyer) not in self.buyers
+        }
         if not wanted:
             return
         rows = self.session.execute(
@@ -176,7 +181,7 @@ class Importer:
             self.buyers[key] = (buyer.id, region, province)
 
     def _row(self, notice: Notice) -> dict:
-        buyer_id, region, province = self.buyers[fold(notice.buyer)]
+        buyer_id, region, province = self.buyers[buyer_key(notice.buyer)]
         if notice.place:
             place_region, place_province = infer_region(place=notice.place)
             if place_region:

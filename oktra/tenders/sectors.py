@@ -67,8 +67,17 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> tuple[Sector, ...]:
 SECTOR_LABELS = LABELS
 
 
+@dataclass(frozen=True)
+class _Index:
+    exact: dict[tuple[str, ...], frozenset[str]]
+    prefix: dict[tuple[str, ...], frozenset[str]]
+    prefix_lengths: tuple[int, ...]
+    starts: frozenset[str]
+    longest: int
+
+
 @functools.cache
-def _index() -> tuple[dict[tuple[str, ...], set[str]], dict[tuple[str, ...], set[str]], int]:
+def _index() -> _Index:
     exact: dict[tuple[str, ...], set[str]] = {}
     prefix: dict[tuple[str, ...], set[str]] = {}
     for sector in load_taxonomy():
@@ -76,20 +85,28 @@ def _index() -> tuple[dict[tuple[str, ...], set[str]], dict[tuple[str, ...], set
             words = tuple(tokens(keyword.rstrip("*")))
             target = prefix if keyword.endswith("*") else exact
             target.setdefault(words, set()).add(sector.code)
-    longest = max(len(words) for words in (*exact, *prefix))
-    return exact, prefix, longest
+    keys = (*exact, *prefix)
+    return _Index(
+        exact={key: frozenset(codes) for key, codes in exact.items()},
+        prefix={key: frozenset(codes) for key, codes in prefix.items()},
+        prefix_lengths=tuple(sorted({len(key[-1]) for key in prefix})),
+        starts=frozenset(key[0] for key in keys if len(key) > 1),
+        longest=max(len(key) for key in keys),
+    )
 
 
 def assign_sectors(title: str) -> list[str]:
     """The sectors of a title, in taxonomy order (empty when none matches)."""
-    exact, prefix, longest = _index()
+    index = _index()
     words = tokens(title)
     found: set[str] = set()
-    for start in range(len(words)):
-        for size in range(1, min(longest, len(words) - start) + 1):
-            span = tuple(words[start : start + size])
-            found |= exact.get(span, set())
-            head, last = span[:-1], span[-1]
-            for cut in range(1, len(last) + 1):
-                found |= prefix.get((*head, last[:cut]), set())
+    for start, word in enumerate(words):
+        longest = min(index.longest, len(words) - start) if word in index.starts else 1
+        for size in range(1, longest + 1):
+            head, last = tuple(words[start : start + size - 1]), words[start + size - 1]
+            found |= index.exact.get((*head, last), frozenset())
+            for length in index.prefix_lengths:
+                if length > len(last):
+                    break
+                found |= index.prefix.get((*head, last[:length]), frozenset())
     return [sector.code for sector in load_taxonomy() if sector.code in found]
