@@ -18,12 +18,12 @@ class PasswordTooLongError(ValueError):
     """bcrypt reads at most 72 bytes; a longer password is refused rather than truncated."""
 
 
-def hash_password(password: str, *, rounds: int = BCRYPT_ROUNDS) -> str:
-    """A bcrypt hash of the password (policy section 8)."""
+def hash_password(password: str, *, rounds: int | None = None) -> str:
+    """A bcrypt hash of the password (policy section 8), cost 12 unless told otherwise."""
     raw = password.encode("utf-8")
     if len(raw) > BCRYPT_MAX_BYTES:
         raise PasswordTooLongError("password longer than 72 bytes")
-    return bcrypt.hashpw(raw, bcrypt.gensalt(rounds)).decode("ascii")
+    return bcrypt.hashpw(raw, bcrypt.gensalt(rounds or BCRYPT_ROUNDS)).decode("ascii")
 
 
 def verify_password(password: str, password_hash: str) -> bool:
@@ -47,8 +47,13 @@ async def hash_password_async(password: str) -> str:
 
 async def verify_password_async(password: str, password_hash: str | None) -> bool:
     """Check in a worker thread; an account without a password costs the same one check."""
-    matched = await asyncio.to_thread(verify_password, password, password_hash or dummy_hash())
+    matched = await asyncio.to_thread(_verify_or_dummy, password, password_hash)
     return matched and password_hash is not None
+
+
+def _verify_or_dummy(password: str, password_hash: str | None) -> bool:
+    """In the worker thread: the real check, or the same work against a dummy hash."""
+    return verify_password(password, password_hash or dummy_hash())
 
 
 class SignInProvider(Protocol):

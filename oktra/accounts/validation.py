@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,30 @@ PASSWORD_MIN = 10
 PASSWORD_MAX_BYTES = 72
 PASSWORD_MIN_SCORE = 2
 DEFAULT_REGION = "MA"
+# zxcvbn's dictionaries are English: these French and Moroccan favourites count as common too.
+LOCAL_COMMON_WORDS = (
+    "motdepasse",
+    "azerty",
+    "soleil",
+    "bonjour",
+    "maroc",
+    "morocco",
+    "casablanca",
+    "rabat",
+    "marrakech",
+    "tanger",
+    "agadir",
+    "fes",
+    "oktra",
+    "marchespublics",
+    "appeldoffres",
+    "bismillah",
+    "inchallah",
+    "hamdoulah",
+    "admin",
+    "societe",
+    "entreprise",
+)
 
 INVALID = N_("This value is not valid.")
 REQUIRED = N_("This field is required.")
@@ -136,6 +161,15 @@ def check_phone(form: Mapping[str, object], checked: Checked) -> None:
     )
 
 
+def _hint_words(hints: list[str]) -> list[str]:
+    """The user's own words (name, email) as zxcvbn should know them: whole, split, joined."""
+    words: list[str] = []
+    for hint in hints:
+        parts = [part for part in re.split(r"[\W_]+", hint.lower()) if part]
+        words.extend([hint.lower(), "".join(parts), *parts])
+    return [word for word in words if word]
+
+
 def password_problem(password: object, hints: list[str]) -> str | None:
     """Why a new password is refused, or None when it is strong enough."""
     if not isinstance(password, str) or not password:
@@ -144,7 +178,8 @@ def password_problem(password: object, hints: list[str]) -> str | None:
         return PASSWORD_LONG
     if len(password) < PASSWORD_MIN:
         return PASSWORD_SHORT
-    if zxcvbn(password, user_inputs=[hint for hint in hints if hint])["score"] < PASSWORD_MIN_SCORE:
+    inputs = [*LOCAL_COMMON_WORDS, *_hint_words(hints)]
+    if zxcvbn(password, user_inputs=inputs)["score"] < PASSWORD_MIN_SCORE:
         return PASSWORD_WEAK
     return None
 
