@@ -31,7 +31,7 @@ def _bob_session_id(bob_id: int) -> int:
 
 
 def test_revoking_another_users_device_changes_nothing(engine):
-    alice_token, bob_token, _alice_id, bob_id = _accounts(engine)
+    alice_token, _bob_token, _alice_id, bob_id = _accounts(engine)
     state = state_for(AccountState, token=alice_token)
     AccountState.revoke.fn(state, str(_bob_session_id(bob_id)))
     with session_scope() as session:
