@@ -39,74 +39,88 @@ def signup(lang: str) -> rx.Component:
             t(lang, "Create your account"),
             t(lang, "Free, without a card. Alerts start once your email is confirmed."),
         ),
-        form_card(
-            rx.form(
-                rx.flex(
-                    text_field(
-                        t(lang, "Full name"),
-                        "full_name",
-                        errors,
-                        autocomplete="name",
-                        required=True,
-                    ),
-                    text_field(
-                        t(lang, "Email address"),
-                        "email",
-                        errors,
-                        kind="email",
-                        autocomplete="email",
-                        required=True,
-                        dir_="ltr",
-                    ),
-                    text_field(
-                        t(lang, "Company (optional)"),
-                        "company_name",
-                        errors,
-                        autocomplete="organization",
-                    ),
-                    text_field(
-                        t(lang, "Phone (optional)"),
-                        "phone",
-                        errors,
-                        kind="tel",
-                        autocomplete="tel",
-                        dir_="ltr",
-                        hint=t(lang, "Only if you want us to be able to call you."),
-                    ),
-                    text_field(
-                        t(lang, "Password"),
-                        "password",
-                        errors,
-                        kind="password",
-                        autocomplete="new-password",
-                        required=True,
-                        hint=t(lang, "At least 10 characters; a few words make a strong password."),
-                    ),
-                    checkbox_field(terms_label, "accept_terms", errors),
-                    legal_links,
-                    checkbox_field(
+        rx.cond(
+            SignUpState.sent_to != "",
+            notice(
+                "mail_check",
+                t(lang, "Almost done: we have sent a confirmation link to") + " ",
+                rx.el.strong(SignUpState.sent_to, dir="ltr"),
+                ". " + t(lang, "Open it, then sign in."),
+                color_scheme="green",
+                id="signup-done",
+                max_width="34rem",
+            ),
+            form_card(
+                rx.form(
+                    rx.flex(
+                        text_field(
+                            t(lang, "Full name"),
+                            "full_name",
+                            errors,
+                            autocomplete="name",
+                            required=True,
+                        ),
+                        text_field(
+                            t(lang, "Email address"),
+                            "email",
+                            errors,
+                            kind="email",
+                            autocomplete="email",
+                            required=True,
+                            dir_="ltr",
+                        ),
+                        text_field(
+                            t(lang, "Company (optional)"),
+                            "company_name",
+                            errors,
+                            autocomplete="organization",
+                        ),
+                        text_field(
+                            t(lang, "Phone (optional)"),
+                            "phone",
+                            errors,
+                            kind="tel",
+                            autocomplete="tel",
+                            dir_="ltr",
+                            hint=t(lang, "Only if you want us to be able to call you."),
+                        ),
+                        text_field(
+                            t(lang, "Password"),
+                            "password",
+                            errors,
+                            kind="password",
+                            autocomplete="new-password",
+                            required=True,
+                            hint=t(
+                                lang, "At least 10 characters; a few words make a strong password."
+                            ),
+                        ),
+                        checkbox_field(terms_label, "accept_terms", errors),
+                        legal_links,
+                        checkbox_field(
+                            rx.text(
+                                t(lang, WORDINGS[PRODUCT_NEWS]),
+                                as_="span",
+                                size="2",
+                            ),
+                            "product_news",
+                            errors,
+                        ),
+                        _submit(t(lang, "Create my account"), SignUpState.submitting),
                         rx.text(
-                            t(lang, WORDINGS[PRODUCT_NEWS]),
-                            as_="span",
+                            t(lang, "Already have an account?"),
+                            " ",
+                            rx.link(t(lang, "Sign in"), href=href(lang, "signin")),
                             size="2",
                         ),
-                        "product_news",
-                        errors,
+                        direction="column",
+                        gap="1rem",
                     ),
-                    _submit(t(lang, "Create my account"), SignUpState.submitting),
-                    rx.text(
-                        t(lang, "Already have an account?"),
-                        " ",
-                        rx.link(t(lang, "Sign in"), href=href(lang, "signin")),
-                        size="2",
-                    ),
-                    direction="column",
-                    gap="1rem",
-                ),
-                on_submit=SignUpState.submit,
-                reset_on_submit=False,
-                id="signup-form",
-            )
+                    on_submit=SignUpState.submit,
+                    reset_on_submit=False,
+                    id="signup-form",
+                )
+            ),
         ),
     )
 

@@ -31,7 +31,7 @@ from oktra.notifications.service import enqueue_email
 from oktra.privacy.service import PRODUCT_NEWS, TERMS_AND_PRIVACY, record_consent
 from oktra.settings import get_settings
 
-EMAIL_TAKEN = N_("An account already uses this email address: sign in or reset your password.")
+EMAIL_TAKEN = N_("Another account uses this email address.")
 BAD_CREDENTIALS = N_("Wrong email or password.")
 BAD_CURRENT_PASSWORD = N_("Your current password is not this one.")
 LINK_INVALID = N_("This link is invalid or has expired: ask for a new one.")
@@ -109,21 +109,23 @@ def send_verification(*, session: Session, user: User, now: datetime) -> None:
     )
 
 
-async def sign_up(
-    *, form: Mapping[str, object], lang: str, client: sessions.ClientInfo
-) -> SignedIn:
-    """Create an account with its proofs of consent and a verification email; sign it in."""
+async def sign_up(*, form: Mapping[str, object], lang: str, client: sessions.ClientInfo) -> None:
+    """Create an account with its proofs of consent and a verification email.
+
+    An address that already has an account gets an email saying so, and the caller shows the
+    same answer either way: sign-up never reveals whether an address is registered (the
+    password is hashed in both cases, so the time taken does not tell either).
+    """
     values = check_signup(form)
-    with session_scope() as session:
-        if get_user_by_email(session=session, email=values["email"]) is not None:
-            raise ValidationFailedError({"email": EMAIL_TAKEN})
     password_hash, external_id = await provider().new_credentials(
         email=values["email"], password=values["password"]
     )
     now = utc_now()
     with session_scope() as session:
-        if get_user_by_email(session=session, email=values["email"]) is not None:
-            raise ValidationFailedError({"email": EMAIL_TAKEN})
+        existing = get_user_by_email(session=session, email=values["email"])
+        if existing is not None:
+            _tell_owner_of_attempt(session=session, user=existing, now=now)
+            return
         user = User(
             email=values["email"],
             full_name=values["full_name"],
@@ -153,8 +155,24 @@ async def sign_up(
                 user_agent=client.user_agent,
             )
         send_verification(session=session, user=user, now=now)
-        ticket = sessions.open_session(session=session, user=user, client=client, now=now)
-        return SignedIn(user_id=user.id, ticket=ticket)
+
+
+def _tell_owner_of_attempt(*, session: Session, user: User, now: datetime) -> None:
+    """Email the owner of an address someone tried to sign up with (once an hour at most)."""
+    base = get_settings().base_url
+    enqueue_email(
+        session=session,
+        kind="account_exists",
+        to_address=user.email,
+        lang=user.language,
+        context={
+            "name": user.full_name,
+            "signin_link": f"{base}/{user.language}/signin",
+            "forgot_link": f"{base}/{user.language}/forgot",
+        },
+        idempotency_key=f"account-exists:{user.id}:{now:%Y%m%d%H}",
+        user_id=user.id,
+    )
 
 
 async def sign_in(*, email: object, password: object, client: sessions.ClientInfo) -> SignedIn:

@@ -90,22 +90,22 @@ class SignUpState(AuthState):
 
     errors: dict[str, str] = {}  # noqa: RUF012 - Reflex state var
     submitting: bool = False
+    sent_to: str = ""
 
     @rx.event
     async def submit(self, form: dict):
         """Create the account, or show what to correct beside each field."""
         self.submitting = True
         yield
-        lang = self.page_lang
         try:
-            signed = await service.sign_up(form=form, lang=lang, client=self._client())
+            await service.sign_up(form=form, lang=self.page_lang, client=self._client())
         except ValidationFailedError as failure:
             self.errors = self._errors(failure)
             self.submitting = False
             return
         self.errors = {}
         self.submitting = False
-        yield self._sign_in_redirect(signed.ticket, f"/{lang}/account?welcome=1")
+        self.sent_to = str(form.get("email", "")).strip()
 
 
 class SignInState(AuthState):

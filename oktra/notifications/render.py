@@ -17,6 +17,7 @@ SUBJECTS = {
     "reset_password": N_("Reset your OKTRA password"),
     "email_changed": N_("Your OKTRA email address was changed"),
     "password_changed": N_("Your OKTRA password was changed"),
+    "account_exists": N_("You already have an OKTRA account"),
 }
 
 

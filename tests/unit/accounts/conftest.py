@@ -34,15 +34,14 @@ def signup_form(email: str, **overrides: object) -> dict[str, object]:
     }
 
 
+CLIENT = sessions.ClientInfo(ip="196.200.1.2", user_agent="pytest browser")
+
+
 def create_account(email: str, **overrides: object) -> service.SignedIn:
-    """Sign up through the service, as the page does."""
-    return asyncio.run(
-        service.sign_up(
-            form=signup_form(email, **overrides),
-            lang="fr",
-            client=sessions.ClientInfo(ip="196.200.1.2", user_agent="pytest browser"),
-        )
-    )
+    """Sign up through the service, as the page does, then sign in."""
+    form = signup_form(email, **overrides)
+    asyncio.run(service.sign_up(form=form, lang="fr", client=CLIENT))
+    return asyncio.run(service.sign_in(email=email, password=form["password"], client=CLIENT))
 
 
 def signed_in_token(signed: service.SignedIn) -> str:

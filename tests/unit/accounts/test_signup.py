@@ -75,11 +75,23 @@ def test_terms_must_be_accepted(engine):
         assert session.exec(select(User)).all() == []
 
 
-def test_an_address_is_unique_whatever_its_case(engine):
+def test_signing_up_again_with_a_known_address_reveals_nothing_and_tells_the_owner(engine):
+    import asyncio
+
+    from oktra.accounts import service
+    from tests.unit.accounts.conftest import CLIENT, signup_form
+
     create_account("salma@atlas.ma")
-    with pytest.raises(ValidationFailedError) as failed:
-        create_account("SALMA@Atlas.MA")
-    assert set(failed.value.errors) == {"email"}
+    again = asyncio.run(
+        service.sign_up(
+            form=signup_form("SALMA@Atlas.MA", full_name="Intruder"), lang="en", client=CLIENT
+        )
+    )
+    assert again is None
+    with session_scope() as session:
+        assert len(session.exec(select(User)).all()) == 1
+        kinds = [(m.kind, m.to_address) for m in session.exec(select(EmailMessage))]
+    assert ("account_exists", "salma@atlas.ma") in kinds
 
 
 def test_the_phone_is_optional_and_stored_in_e164(engine):
@@ -98,6 +110,7 @@ def test_sign_up_puts_a_verification_email_in_the_outbox_and_no_alert_may_go_out
         [message] = session.exec(select(EmailMessage)).all()
         user = session.get(User, signed.user_id)
     assert message.kind == "verify_email"
+    assert signed.user_id == user.id
     assert message.to_address == "salma@atlas.ma"
     assert "/fr/verify?token=" in message.text_body
     assert not may_receive_alerts(user)
