@@ -27,7 +27,7 @@ def _choices(lang: str, legend: str, prefix: str, options, chosen) -> rx.Compone
             *[
                 rx.el.label(
                     rx.checkbox(
-                        name=f"{prefix}_{code}",
+                        name=f"{prefix}_{position}",
                         id=f"{prefix}_{code}",
                         default_checked=chosen.contains(code),
                     ),
@@ -35,7 +35,7 @@ def _choices(lang: str, legend: str, prefix: str, options, chosen) -> rx.Compone
                     html_for=f"{prefix}_{code}",
                     style={"display": "flex", "gap": "0.5rem", "align_items": "center"},
                 )
-                for code, label in options
+                for position, (code, label) in enumerate(options)
             ],
             columns=rx.breakpoints(initial="1", sm="2"),
             gap="0.4rem",

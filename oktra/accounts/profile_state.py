@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from oktra.accounts import service, sessions
+from oktra.accounts.interests import REGIONS, SECTORS
 from oktra.accounts.models import User
 from oktra.accounts.state import VERIFICATION_SENT, AuthState
 from oktra.accounts.validation import ValidationFailedError
@@ -17,12 +18,12 @@ PASSWORD_CHANGED = N_("Your password is changed; your other devices are signed o
 DEVICE_REVOKED = N_("That device is signed out.")
 
 
-def _choices(form: dict, prefix: str) -> list[str]:
-    """The codes of the ticked boxes named prefix + code (unknown codes are refused later)."""
+def _choices(form: dict, prefix: str, options: tuple[tuple[str, str], ...]) -> list[str]:
+    """The codes of the ticked boxes, named prefix_<position> (Reflex rewrites '-' in names)."""
     return [
-        key.removeprefix(prefix)
-        for key, value in form.items()
-        if key.startswith(prefix) and value in (True, "on", "true")
+        code
+        for position, (code, _label) in enumerate(options)
+        if form.get(f"{prefix}_{position}") in (True, "on", "true")
     ]
 
 
@@ -81,8 +82,8 @@ class AccountState(AuthState):
         data = {
             **{key: form.get(key, "") for key in ("full_name", "email", "company_name", "phone")},
             "language": form.get("language", self.language),
-            "sectors": _choices(form, "sector_"),
-            "regions": _choices(form, "region_"),
+            "sectors": _choices(form, "sector", SECTORS),
+            "regions": _choices(form, "region", REGIONS),
         }
         try:
             with session_scope() as session:
