@@ -91,21 +91,28 @@ def link(path: str, token: str) -> str:
     return f"{get_settings().base_url}{path}?token={token}"
 
 
-def send_verification(*, session: Session, user: User, now: datetime) -> None:
-    """Put a verification email for the user's current address in the outbox."""
-    settings = get_settings()
+def email_user(*, session: Session, user: User, kind: str, key: str, **context: object) -> None:
+    """Put an email of this kind for the user in the outbox, in the user's language."""
     enqueue_email(
         session=session,
-        kind="verify_email",
+        kind=kind,
         to_address=user.email,
         lang=user.language,
-        context={
-            "name": user.full_name,
-            "link": link(f"/{user.language}/verify", tokens.verification_token(user)),
-            "hours": settings.verification_link_hours,
-        },
-        idempotency_key=f"verify:{user.id}:{user.email}:{now.timestamp():.0f}",
+        context={"name": user.full_name, **context},
+        idempotency_key=key,
         user_id=user.id,
+    )
+
+
+def send_verification(*, session: Session, user: User, now: datetime) -> None:
+    """Put a verification email for the user's current address in the outbox."""
+    email_user(
+        session=session,
+        user=user,
+        kind="verify_email",
+        key=f"verify:{user.id}:{user.email}:{now.timestamp():.0f}",
+        link=link(f"/{user.language}/verify", tokens.verification_token(user)),
+        hours=get_settings().verification_link_hours,
     )
 
 
@@ -159,19 +166,14 @@ async def sign_up(*, form: Mapping[str, object], lang: str, client: sessions.Cli
 
 def _tell_owner_of_attempt(*, session: Session, user: User, now: datetime) -> None:
     """Email the owner of an address someone tried to sign up with (once an hour at most)."""
-    base = get_settings().base_url
-    enqueue_email(
+    base = f"{get_settings().base_url}/{user.language}"
+    email_user(
         session=session,
+        user=user,
         kind="account_exists",
-        to_address=user.email,
-        lang=user.language,
-        context={
-            "name": user.full_name,
-            "signin_link": f"{base}/{user.language}/signin",
-            "forgot_link": f"{base}/{user.language}/forgot",
-        },
-        idempotency_key=f"account-exists:{user.id}:{now:%Y%m%d%H}",
-        user_id=user.id,
+        key=f"account-exists:{user.id}:{now:%Y%m%d%H}",
+        signin_link=f"{base}/signin",
+        forgot_link=f"{base}/forgot",
     )
 
 
@@ -208,18 +210,13 @@ def request_password_reset(*, session: Session, email: object, now: datetime) ->
     user = get_user_by_email(session=session, email=email) if isinstance(email, str) else None
     if user is None:
         return
-    enqueue_email(
+    email_user(
         session=session,
+        user=user,
         kind="reset_password",
-        to_address=user.email,
-        lang=user.language,
-        context={
-            "name": user.full_name,
-            "link": link(f"/{user.language}/reset", tokens.reset_token(user)),
-            "minutes": get_settings().reset_link_minutes,
-        },
-        idempotency_key=f"reset:{user.id}:{now.timestamp():.0f}",
-        user_id=user.id,
+        key=f"reset:{user.id}:{now.timestamp():.0f}",
+        link=link(f"/{user.language}/reset", tokens.reset_token(user)),
+        minutes=get_settings().reset_link_minutes,
     )
 
 
@@ -246,14 +243,11 @@ def _password_changed(
     user.password_changed_at = now
     user.updated_at = now
     sessions.revoke_all_sessions(session=session, user_id=user.id, now=now, keep_id=keep_session_id)
-    enqueue_email(
+    email_user(
         session=session,
+        user=user,
         kind="password_changed",
-        to_address=user.email,
-        lang=user.language,
-        context={"name": user.full_name},
-        idempotency_key=f"password-changed:{user.id}:{now.timestamp():.6f}",
-        user_id=user.id,
+        key=f"password-changed:{user.id}:{now.timestamp():.6f}",
     )
 
 
@@ -310,14 +304,12 @@ def update_profile(
     if email_changed:
         if get_user_by_email(session=session, email=new_email) is not None:
             raise ValidationFailedError({"email": EMAIL_TAKEN})
-        enqueue_email(
+        email_user(
             session=session,
+            user=user,
             kind="email_changed",
-            to_address=user.email,
-            lang=user.language,
-            context={"name": user.full_name, "new_email": new_email},
-            idempotency_key=f"email-changed:{user.id}:{now.timestamp():.6f}",
-            user_id=user.id,
+            key=f"email-changed:{user.id}:{now.timestamp():.6f}",
+            new_email=new_email,
         )
         user.email = new_email
         user.email_verified_at = None
