@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import Session
 
@@ -21,6 +21,7 @@ from oktra.tenders.sources.base import Notice, Rejection
 from oktra.tenders.text import fold
 
 BATCH_SIZE = 500
+ANALYZE_FROM = 5_000
 TRACKED = (
     "reference",
     "title",
@@ -109,6 +110,7 @@ class Importer:
         self.buyers: dict[str, tuple[int, str | None, str | None]] = {}
         self.written: dict[tuple[str, str], str] = {}
         self.pending: dict[tuple[str, str], Notice] = {}
+        self.analyzed_at = ANALYZE_FROM
         self.version = f"{TAXONOMY_VERSION}/{load_gazetteer().version}"
 
     def run(self, items: Iterable[Notice | Rejection], progress: Progress | None = None) -> None:
@@ -256,8 +258,21 @@ class Importer:
         if new:
             # A Core executemany (the ORM's bulk insert costs a round trip a row on PostgreSQL).
             self.session.execute(insert(Tender.__table__), new)
+            self._refresh_statistics()
         if changed:
             self._update(changed)
+
+    def _refresh_statistics(self) -> None:
+        """Re-plan lookups as a bulk load grows the table inside its one transaction.
+
+        PostgreSQL's autovacuum cannot see uncommitted rows: without this, the planner keeps
+        the empty table's statistics and scans the whole table at every batch.
+        """
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        if self.report.created >= self.analyzed_at * 2:
+            self.session.execute(text("ANALYZE tender"))
+            self.analyzed_at = self.report.created
 
     def _count_same(self, key: tuple[str, str]) -> None:
         if key in self.written:
