@@ -9,6 +9,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
 from oktra.accounts.jobs import purge_ended_sessions
+from oktra.admin.security import purge_security_events
 from oktra.core.clock import MOROCCO
 from oktra.notifications.jobs import purge_emails, send_emails
 from oktra.scheduler import JobSpec, prune_job_runs
@@ -46,6 +47,12 @@ def all_jobs() -> list[JobSpec]:
             func=purge_emails,
             trigger=CronTrigger(hour=3, minute=40, timezone=MOROCCO),
             description="Delete settled outbox messages older than 90 days",
+        ),
+        JobSpec(
+            name="purge_security_events",
+            func=purge_security_events,
+            trigger=CronTrigger(hour=3, minute=50, timezone=MOROCCO),
+            description="Delete security events older than twelve months",
         ),
         JobSpec(
             name="purge_sessions",

@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from oktra.accounts import models as accounts_models
+from oktra.admin import models as admin_models
 from oktra.core import models as core_models
 from oktra.notifications import models as notifications_models
 from oktra.privacy import models as privacy_models
@@ -13,6 +14,7 @@ METADATA = SQLModel.metadata
 __all__ = [
     "METADATA",
     "accounts_models",
+    "admin_models",
     "core_models",
     "notifications_models",
     "privacy_models",

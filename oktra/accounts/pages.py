@@ -7,7 +7,7 @@ import reflex as rx
 from oktra.accounts.state import PasswordResetState, SignInState, SignUpState, VerifyState
 from oktra.i18n import t
 from oktra.privacy.service import PRODUCT_NEWS, TERMS_AND_PRIVACY, WORDINGS
-from oktra.ui.forms import checkbox_field, form_card, text_field
+from oktra.ui.forms import checkbox_field, field_error, form_card, text_field
 from oktra.ui.layout import href, notice, page_frame
 
 
@@ -106,6 +106,7 @@ def signup(lang: str) -> rx.Component:
                             "product_news",
                             errors,
                         ),
+                        field_error(errors, "form"),
                         _submit(t(lang, "Create my account"), SignUpState.submitting),
                         rx.text(
                             t(lang, "Already have an account?"),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from oktra.accounts import service, sessions
 from oktra.accounts.interests import REGIONS, SECTORS
+from oktra.accounts.limits import LimitExceededError
 from oktra.accounts.models import User
 from oktra.accounts.state import VERIFICATION_SENT, AuthState
 from oktra.accounts.validation import ValidationFailedError
@@ -137,8 +138,12 @@ class AccountState(AuthState):
         user = self._refresh()
         if user is None or user.email_verified_at is not None:
             return
-        with session_scope() as session:
-            service.send_verification(
-                session=session, user=session.get(User, user.id), now=utc_now()
-            )
+        try:
+            with session_scope() as session:
+                service.resend_verification(
+                    session=session, user=session.get(User, user.id), now=utc_now()
+                )
+        except LimitExceededError as refusal:
+            self.notice = self._wait_message(refusal)
+            return
         self.notice = t(self.page_lang, VERIFICATION_SENT)

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from oktra.accounts import sessions, tokens
+from oktra.accounts import limits, sessions, tokens
 from oktra.accounts.interests import REGION_CODES, SECTOR_CODES
 from oktra.accounts.models import User
 from oktra.accounts.passwords import SignInProvider, hash_password, provider_for
@@ -24,6 +24,7 @@ from oktra.accounts.validation import (
     check_signup,
     normalize_email,
 )
+from oktra.admin.security import record_security_event, subject_hash
 from oktra.core.clock import utc_now
 from oktra.db import session_scope
 from oktra.i18n import N_
@@ -104,6 +105,12 @@ def email_user(*, session: Session, user: User, kind: str, key: str, **context: 
     )
 
 
+def resend_verification(*, session: Session, user: User, now: datetime) -> None:
+    """A new confirmation link on the user's request (three an hour at most)."""
+    limits.get_limiter().take(limits.RESENDS_PER_ACCOUNT, str(user.id))
+    send_verification(session=session, user=user, now=now)
+
+
 def send_verification(*, session: Session, user: User, now: datetime) -> None:
     """Put a verification email for the user's current address in the outbox."""
     email_user(
@@ -124,6 +131,7 @@ async def sign_up(*, form: Mapping[str, object], lang: str, client: sessions.Cli
     password is hashed in both cases, so the time taken does not tell either).
     """
     values = check_signup(form)
+    limits.get_limiter().take(limits.SIGNUPS_PER_IP, client.ip_hash() or "no-ip")
     password_hash, external_id = await provider().new_credentials(
         email=values["email"], password=values["password"]
     )
@@ -178,17 +186,81 @@ def _tell_owner_of_attempt(*, session: Session, user: User, now: datetime) -> No
 
 
 async def sign_in(*, email: object, password: object, client: sessions.ClientInfo) -> SignedIn:
-    """Check the credentials (one bcrypt check either way) and open a session."""
+    """Check the credentials (one bcrypt check either way) and open a session.
+
+    Failures count per account and per IP address; a full window refuses before any check and
+    says how long to wait. Each failure is a security event; a lockout also emails the owner.
+    """
     if not isinstance(email, str) or not isinstance(password, str) or len(password) > 1000:
         raise ValidationFailedError({"password": BAD_CREDENTIALS})
+    limiter = limits.get_limiter()
+    account_key, ip_key = subject_hash(email), client.ip_hash() or "no-ip"
+    now = utc_now()
+    try:
+        limiter.check(limits.SIGNIN_FAILURES_PER_IP, ip_key)
+        limiter.check(limits.SIGNIN_FAILURES_PER_ACCOUNT, account_key)
+    except limits.LimitExceededError:
+        with session_scope() as session:
+            record_security_event(
+                session=session,
+                kind="signin_refused",
+                now=now,
+                subject=email,
+                ip_hash=client.ip_hash(),
+            )
+        raise
     with session_scope() as session:
         user = get_user_by_email(session=session, email=email)
-    if not await provider().check(user=user, password=password) or user is None:
-        raise ValidationFailedError({"password": BAD_CREDENTIALS})
+    if await provider().check(user=user, password=password) and user is not None:
+        with session_scope() as session:
+            stored = session.get(User, user.id)
+            ticket = sessions.open_session(session=session, user=stored, client=client, now=now)
+            return SignedIn(user_id=user.id, ticket=ticket)
+    limiter.hit(limits.SIGNIN_FAILURES_PER_IP, ip_key)
+    limiter.hit(limits.SIGNIN_FAILURES_PER_ACCOUNT, account_key)
+    locked = not _has_attempts_left(limiter, account_key)
     with session_scope() as session:
-        stored = session.get(User, user.id)
-        ticket = sessions.open_session(session=session, user=stored, client=client, now=utc_now())
-        return SignedIn(user_id=user.id, ticket=ticket)
+        record_security_event(
+            session=session,
+            kind="signin_failed",
+            now=now,
+            user_id=user.id if user else None,
+            subject=email,
+            ip_hash=client.ip_hash(),
+        )
+        if locked:
+            record_security_event(
+                session=session,
+                kind="account_locked",
+                now=now,
+                user_id=user.id if user else None,
+                subject=email,
+                ip_hash=client.ip_hash(),
+            )
+            if user is not None:
+                _tell_owner_of_lockout(session=session, user=session.get(User, user.id), now=now)
+    raise ValidationFailedError({"password": BAD_CREDENTIALS})
+
+
+def _has_attempts_left(limiter: limits.Limiter, account_key: str) -> bool:
+    try:
+        limiter.check(limits.SIGNIN_FAILURES_PER_ACCOUNT, account_key)
+    except limits.LimitExceededError:
+        return False
+    return True
+
+
+def _tell_owner_of_lockout(*, session: Session, user: User, now: datetime) -> None:
+    """Email the owner once per lockout window that sign-in attempts were paused."""
+    window = limits.SIGNIN_FAILURES_PER_ACCOUNT.item
+    email_user(
+        session=session,
+        user=user,
+        kind="signin_failures",
+        key=f"signin-failures:{user.id}:{int(now.timestamp()) // window.get_expiry()}",
+        minutes=window.get_expiry() // 60,
+        forgot_link=f"{get_settings().base_url}/{user.language}/forgot",
+    )
 
 
 def verify_email(*, session: Session, token: str, now: datetime) -> User | None:
@@ -205,8 +277,14 @@ def verify_email(*, session: Session, token: str, now: datetime) -> User | None:
     return user
 
 
-def request_password_reset(*, session: Session, email: object, now: datetime) -> None:
+def request_password_reset(
+    *, session: Session, email: object, now: datetime, ip_hash: str = ""
+) -> None:
     """Email a reset link if the address has an account; the caller says the same either way."""
+    limiter = limits.get_limiter()
+    limiter.take(limits.RESETS_PER_IP, ip_hash or "no-ip")
+    if isinstance(email, str):
+        limiter.take(limits.RESETS_PER_ACCOUNT, subject_hash(email))
     user = get_user_by_email(session=session, email=email) if isinstance(email, str) else None
     if user is None:
         return

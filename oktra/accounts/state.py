@@ -9,6 +9,7 @@ import reflex as rx
 from reflex.config import get_config
 
 from oktra.accounts import service, sessions
+from oktra.accounts.limits import TOO_MANY, LimitExceededError
 from oktra.accounts.models import AuthSession, User
 from oktra.accounts.validation import ValidationFailedError
 from oktra.core.clock import utc_now
@@ -84,6 +85,9 @@ class AuthState(rx.State):
     def _errors(self, failure: ValidationFailedError) -> dict[str, str]:
         return {key: t(self.page_lang, message) for key, message in failure.errors.items()}
 
+    def _wait_message(self, refusal: LimitExceededError) -> str:
+        return t(self.page_lang, TOO_MANY).format(minutes=refusal.wait_minutes)
+
 
 class SignUpState(AuthState):
     """The sign-up form."""
@@ -101,6 +105,10 @@ class SignUpState(AuthState):
             await service.sign_up(form=form, lang=self.page_lang, client=self._client())
         except ValidationFailedError as failure:
             self.errors = self._errors(failure)
+            self.submitting = False
+            return
+        except LimitExceededError as refusal:
+            self.errors = {"form": self._wait_message(refusal)}
             self.submitting = False
             return
         self.errors = {}
@@ -128,6 +136,10 @@ class SignInState(AuthState):
             self.errors = self._errors(failure)
             self.submitting = False
             return
+        except LimitExceededError as refusal:
+            self.errors = {"password": self._wait_message(refusal)}
+            self.submitting = False
+            return
         self.errors = {}
         self.submitting = False
         target = self.router.url.query_parameters.get("next", "")
@@ -146,8 +158,17 @@ class PasswordResetState(AuthState):
     @rx.event
     def request_link(self, form: dict):
         """Send a link if the address has an account; say the same thing either way."""
-        with session_scope() as session:
-            service.request_password_reset(session=session, email=form.get("email"), now=utc_now())
+        try:
+            with session_scope() as session:
+                service.request_password_reset(
+                    session=session,
+                    email=form.get("email"),
+                    now=utc_now(),
+                    ip_hash=self._client().ip_hash(),
+                )
+        except LimitExceededError as refusal:
+            self.message = self._wait_message(refusal)
+            return
         self.message = t(self.page_lang, RESET_SENT)
 
     @rx.event

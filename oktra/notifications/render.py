@@ -18,6 +18,7 @@ SUBJECTS = {
     "email_changed": N_("Your OKTRA email address was changed"),
     "password_changed": N_("Your OKTRA password was changed"),
     "account_exists": N_("You already have an OKTRA account"),
+    "signin_failures": N_("Sign-in attempts on your OKTRA account were paused"),
 }
 
 

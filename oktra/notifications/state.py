@@ -19,7 +19,8 @@ class MailboxState(rx.State):
 
     @rx.event
     def load(self):
-        """List the newest messages (refused in production)."""
+        """List the newest messages (refused in production); no message is open yet."""
+        self.subject = self.text = self.html = ""
         if get_settings().env == "production":
             self.messages = []
             return

@@ -17,6 +17,7 @@ def _open_link_from_mailbox(page: Page, subject: str, to_address: str) -> None:
     page.goto("/dev/mailbox")
     row = page.locator("tr", has_text=to_address).filter(has_text=subject).first
     row.locator(".mail-subject").click()
+    expect(page.locator("#read h2")).to_have_text(subject)
     text = page.locator("#mail-text").inner_text()
     link = re.search(r"https?://\S+\?token=\S+", text).group(0)
     parts = urlsplit(link)

@@ -8,7 +8,7 @@ import pytest
 import reflex.constants as rc
 from reflex.istate.data import RouterData
 
-from oktra.accounts import service, sessions
+from oktra.accounts import limits, service, sessions
 from oktra.core.clock import utc_now
 from oktra.db import session_scope
 
@@ -19,6 +19,14 @@ PASSWORD = "marchés publics 2026 Casablanca"
 def fast_bcrypt(monkeypatch):
     """bcrypt at its minimum cost keeps the suite quick; production uses cost 12."""
     monkeypatch.setattr("oktra.accounts.passwords.BCRYPT_ROUNDS", 4)
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits():
+    """Each test starts with no attempt counted (in-memory limits storage)."""
+    limits.get_limiter().reset()
+    yield
+    limits.get_limiter().reset()
 
 
 def signup_form(email: str, **overrides: object) -> dict[str, object]:
@@ -41,7 +49,9 @@ def create_account(email: str, **overrides: object) -> service.SignedIn:
     """Sign up through the service, as the page does, then sign in."""
     form = signup_form(email, **overrides)
     asyncio.run(service.sign_up(form=form, lang="fr", client=CLIENT))
-    return asyncio.run(service.sign_in(email=email, password=form["password"], client=CLIENT))
+    signed = asyncio.run(service.sign_in(email=email, password=form["password"], client=CLIENT))
+    limits.get_limiter().reset()
+    return signed
 
 
 def signed_in_token(signed: service.SignedIn) -> str:
