@@ -24,6 +24,14 @@ $(TOOLS)/node_modules/.bin/bun:
 	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION)
 	test -x $@
 
+FIREBASE_TOOLS_VERSION := 15.34.2
+$(TOOLS)/node_modules/.bin/firebase:
+	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error firebase-tools@$(FIREBASE_TOOLS_VERSION)
+	test -x $@
+
+# The Firebase Auth emulator that tests/unit/integrations starts and stops (docs/firebase.md).
+firebase-tools: $(TOOLS)/node_modules/.bin/firebase
+
 setup: $(BIN)/.installed $(TOOLS)/node_modules/.bin/bun
 
 run: setup
@@ -42,7 +50,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 
-test: setup test-tools services lint
+test: setup test-tools firebase-tools services lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 i18n-extract: setup
