@@ -11,8 +11,10 @@ from sqlmodel import Session
 
 from oktra.core.clock import utc_now
 from oktra.core.errors import NotFoundError, OktraError
+from oktra.tenders.gazetteer import REGION_LABELS
 from oktra.tenders.ingest import Importer, ImportReport, Progress
-from oktra.tenders.models import ImportedFile, Tender, TenderChange
+from oktra.tenders.models import NATIONAL, ImportedFile, Tender, TenderChange
+from oktra.tenders.sectors import LABELS as SECTOR_LABELS
 from oktra.tenders.sources.base import Reading, Source
 from oktra.tenders.sources.ocds import OcdsSource
 from oktra.tenders.sources.portal import PortalSource
@@ -133,3 +135,13 @@ def tender_history(*, session: Session, tender_id: int) -> list[TenderChange]:
             .order_by(TenderChange.changed_at, TenderChange.id)
         )
     )
+
+
+def sector_choices() -> tuple[tuple[str, str], ...]:
+    """(code, English label) of every sector of the taxonomy, in its order."""
+    return tuple(SECTOR_LABELS.items())
+
+
+def region_choices() -> tuple[tuple[str, str], ...]:
+    """(code, English label) of the twelve regions."""
+    return tuple((code, label) for code, label in REGION_LABELS.items() if code != NATIONAL)

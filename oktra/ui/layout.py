@@ -45,6 +45,7 @@ def language_switch(lang: str) -> rx.Component:
 def header(lang: str) -> rx.Component:
     """Brand, main navigation and the language switch; wraps on narrow screens."""
     nav_links = [
+        (t(lang, "Tenders"), href(lang, "tenders")),
         (t(lang, "Plans"), href(lang) + "#plans"),
         (t(lang, "Contact"), href(lang, "contact")),
     ]

@@ -74,7 +74,7 @@ def test_sign_up_verify_edit_reset_and_revoke(page: Page, browser: Browser, app_
     page.get_by_label("Téléphone (facultatif)").fill("+212 5 22 12 34 56")
     page.locator("#language").select_option("en")
     page.locator("#sector_construction").click()
-    page.locator("#region_casablanca_settat").click()
+    page.locator("#region_casablanca-settat").click()
     expect(page.get_by_label("Nom complet")).to_have_value("Youssef El Amrani")
     page.get_by_role("button", name="Enregistrer mes modifications").click()
     expect(page.locator("#account-notice")).to_be_visible()
@@ -84,7 +84,7 @@ def test_sign_up_verify_edit_reset_and_revoke(page: Page, browser: Browser, app_
     expect(page.get_by_label("Entreprise (facultatif)")).to_have_value("Atlas Travaux & Fils")
     expect(page.locator("#language")).to_have_value("en")
     expect(page.locator("#sector_construction")).to_have_attribute("data-state", "checked")
-    expect(page.locator("#region_casablanca_settat")).to_have_attribute("data-state", "checked")
+    expect(page.locator("#region_casablanca-settat")).to_have_attribute("data-state", "checked")
     expect(page.locator("#verify-banner")).to_be_visible()
 
     page.goto("/dev/mailbox")

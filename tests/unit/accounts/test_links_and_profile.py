@@ -104,7 +104,7 @@ def test_every_account_field_can_be_rectified(engine):
         phone="+212 5 22 12 34 56",
         language="ar",
         sectors=["construction", "roads"],
-        regions=["casablanca_settat"],
+        regions=["casablanca-settat"],
     )
     assert (user.full_name, user.company_name, user.phone, user.language) == (
         "Salma Bennani-Alaoui",
@@ -112,7 +112,7 @@ def test_every_account_field_can_be_rectified(engine):
         "+212522123456",
         "ar",
     )
-    assert (user.sectors, user.regions) == (["construction", "roads"], ["casablanca_settat"])
+    assert (user.sectors, user.regions) == (["construction", "roads"], ["casablanca-settat"])
 
 
 def test_a_new_email_is_verified_again_and_the_old_address_is_told(engine):

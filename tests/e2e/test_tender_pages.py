@@ -1,0 +1,30 @@
+"""The demo catalogue on screen: open tenders, and every demo-generated field marked as such."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+
+def test_open_tenders_list_marks_demo_notices_and_opens_one(page: Page):
+    page.goto("/fr/tenders")
+    cards = page.locator(".tender-card")
+    expect(cards.first).to_be_visible()
+    expect(cards.first.locator(".demo")).to_have_text("Données de démo")
+    title = cards.first.locator("h2").inner_text()
+    cards.first.click()
+    expect(page).to_have_url(re.compile(r"/fr/tenders/\d+"))
+    expect(page.locator("h1")).to_have_text(title)
+    fields = page.locator(".tender-field")
+    deadline = fields.filter(has_text="Date limite de remise des plis")
+    expect(deadline.locator(".demo")).to_be_visible()
+    buyer = fields.filter(has_text="Acheteur public")
+    expect(buyer).to_be_visible()
+    expect(buyer.locator(".demo")).to_have_count(0)
+    assert page.watch.console_errors == []
+
+
+def test_an_unknown_tender_says_so(page: Page):
+    page.goto("/en/tenders/999999")
+    expect(page.locator("#tender-missing")).to_be_visible()
