@@ -107,6 +107,28 @@ def parse_blocks(body: str) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
+SUBCONTRACTORS_LOCAL = N_("Amazon Web Services (hosting and email)")
+SUBCONTRACTORS_FIREBASE = N_(
+    "Amazon Web Services (hosting and email), Firebase/Google Cloud (authentication)"
+)
+FIREBASE_TRANSFER = N_("Firebase (Google Cloud): authentication service")
+HASHING_LOCAL = N_("Secure password hashing (bcrypt) for every account")
+HASHING_FIREBASE = N_(
+    "Customer passwords verified by Firebase Authentication, never stored by OKTRA; "
+    "staff passwords hashed with bcrypt"
+)
+
+
+def deployment_values(settings: Settings, lang: str) -> dict[str, str]:
+    """What this deployment really uses, for sections 5, 6 and 8 (from the settings)."""
+    firebase = settings.auth_provider == "firebase"
+    return {
+        "subcontractors": t(lang, SUBCONTRACTORS_FIREBASE if firebase else SUBCONTRACTORS_LOCAL),
+        "firebase_transfer": f"- {t(lang, FIREBASE_TRANSFER)}" if firebase else "",
+        "password_hashing": t(lang, HASHING_FIREBASE if firebase else HASHING_LOCAL),
+    }
+
+
 def identity_values(settings: Settings, lang: str) -> dict[str, str]:
     """The legal-identity placeholders, with a visible marker for each unset one."""
     missing = t(lang, TO_BE_COMPLETED)
@@ -131,7 +153,7 @@ def retention_blocks(lang: str) -> tuple[Block, ...]:
 def render_document(name: str, lang: str, settings: Settings) -> Document:
     """A legal text in one language, placeholders filled and generated sections added."""
     source = load_source(name)
-    values = identity_values(settings, lang)
+    values = {**identity_values(settings, lang), **deployment_values(settings, lang)}
     meta = source["meta"]
 
     def fill(text: str) -> str:

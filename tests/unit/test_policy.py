@@ -112,3 +112,25 @@ def test_markup_becomes_paragraphs_headings_and_lists():
 
 def _text(blocks) -> str:
     return " ".join([block.text for block in blocks] + [i for b in blocks for i in b.items])
+
+
+def _section(document, section_id: str) -> str:
+    return _text(next(s for s in document.sections if s.id == section_id).blocks)
+
+
+def test_sections_5_6_and_8_say_what_a_local_deployment_uses(monkeypatch):
+    monkeypatch.setenv("OKTRA_AUTH_PROVIDER", "local")
+    document = render_document("privacy", "en", load_settings())
+    assert "Firebase" not in _section(document, "recipients")
+    assert "Firebase" not in _section(document, "transfers")
+    assert "bcrypt) for every account" in _section(document, "security")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_sections_5_6_and_8_name_firebase_when_the_deployment_uses_it(monkeypatch, lang):
+    monkeypatch.setenv("OKTRA_AUTH_PROVIDER", "firebase")
+    document = render_document("privacy", lang, load_settings())
+    assert "Firebase" in _section(document, "recipients")
+    assert "Firebase" in _section(document, "transfers")
+    assert "Firebase" in _section(document, "security")
+    assert "bcrypt" in _section(document, "security")
