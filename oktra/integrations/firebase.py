@@ -20,6 +20,7 @@ from firebase_admin import exceptions as admin_exceptions
 from google.auth.exceptions import DefaultCredentialsError, GoogleAuthError
 
 EMULATOR_ENV = "FIREBASE_AUTH_EMULATOR_HOST"
+EMULATOR_API_KEY = "emulator-api-key"
 GOOGLE_BASE_URL = "https://identitytoolkit.googleapis.com/v1"
 TIMEOUT_SECONDS = 10.0
 MIN_PASSWORD_LENGTH = 6
@@ -136,12 +137,13 @@ class FirebaseAuth:
 
     firebase-admin selects the emulator from FIREBASE_AUTH_EMULATOR_HOST; `emulator_host`
     defaults to that variable and, when given, must match it, so both halves talk to one server.
+    Clients of one project and host share one named firebase_admin App (the first one's credential).
     """
 
     def __init__(
         self,
         project_id: str,
-        api_key: str = "emulator-api-key",
+        api_key: str = EMULATOR_API_KEY,
         emulator_host: str | None = None,
         *,
         credential: credentials.Base | None = None,
@@ -151,6 +153,8 @@ class FirebaseAuth:
         host = environment_host if emulator_host is None else emulator_host
         if host != environment_host:
             raise ValueError(f"firebase-admin reads {EMULATOR_ENV}: set it to the emulator host")
+        if not host and api_key == EMULATOR_API_KEY:
+            raise ValueError("Outside the emulator, Firebase needs the project's Web API key")
         self.project_id = project_id
         self.emulator_host = host or None
         self._api_key = api_key
@@ -194,7 +198,10 @@ class FirebaseAuth:
             log.warning("Firebase Auth %s unreachable: %s", endpoint, type(exc).__name__)
             raise FirebaseUnavailable("UNAVAILABLE", "Firebase Auth unreachable") from None
         if response.is_success:
-            return response.json()
+            try:
+                return response.json()
+            except ValueError:
+                raise FirebaseUnavailable("UNAVAILABLE", "Firebase Auth answered no JSON") from None
         error = _rest_error(response)
         log.info("Firebase Auth %s refused: %s", endpoint, error.code)
         raise error

@@ -178,7 +178,11 @@ def test_an_emulator_token_is_refused_outside_the_emulator(
         "client_id": "1",
         "token_uri": "http://127.0.0.1:9/token",
     }
-    production = FirebaseAuth("demo-oktra", credential=credentials.Certificate(account))
+    with pytest.raises(ValueError, match="Web API key"):
+        FirebaseAuth("demo-oktra")
+    production = FirebaseAuth(
+        "demo-oktra", api_key="test-api-key", credential=credentials.Certificate(account)
+    )
     assert production.emulator_host is None
     assert _refused(production, token).code == "INVALID"
     monkeypatch.setenv(EMULATOR_ENV, "127.0.0.1:1")
