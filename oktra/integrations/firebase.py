@@ -153,7 +153,7 @@ class FirebaseAuth:
         host = environment_host if emulator_host is None else emulator_host
         if host != environment_host:
             raise ValueError(f"firebase-admin reads {EMULATOR_ENV}: set it to the emulator host")
-        if not host and api_key == EMULATOR_API_KEY:
+        if not host and api_key in {"", EMULATOR_API_KEY}:
             raise ValueError("Outside the emulator, Firebase needs the project's Web API key")
         self.project_id = project_id
         self.emulator_host = host or None
