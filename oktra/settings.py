@@ -39,6 +39,7 @@ class Settings(BaseSettings):
 
     auth_provider: Literal["local", "firebase"] = "local"
     firebase_project_id: str = "demo-oktra"
+    firebase_api_key: SecretStr = SecretStr("emulator-api-key")
     email_backend: Literal["outbox", "ses"] = "outbox"
     email_from: str = "OKTRA <alertes@oktra.ma>"
     ses_region: str = "eu-north-1"
@@ -105,6 +106,10 @@ class Settings(BaseSettings):
             secret = getattr(self, name).get_secret_value()
             if PLACEHOLDER_MARK in secret or len(secret) < 16:
                 raise ConfigError(name, "placeholder or short secret refused in production")
+        if self.auth_provider == "firebase" and "emulator" in (
+            self.firebase_api_key.get_secret_value()
+        ):
+            raise ConfigError("firebase_api_key", "the project's Web API key is needed")
         if self.database_url.startswith("sqlite"):
             raise ConfigError("database_url", "SQLite is refused in production: use PostgreSQL")
         if self.cmi_gateway_url == SIMULATOR_GATEWAY:

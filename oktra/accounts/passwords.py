@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 from typing import Protocol
 
 import bcrypt
 
 from oktra.accounts.models import User
+from oktra.integrations.firebase import (
+    EMULATOR_ENV,
+    EmailExists,
+    FirebaseAuth,
+    InvalidCredentials,
+    InvalidToken,
+)
+from oktra.settings import Settings
 
 BCRYPT_ROUNDS = 12
 BCRYPT_MAX_BYTES = 72
@@ -56,6 +65,10 @@ def _verify_or_dummy(password: str, password_hash: str | None) -> bool:
     return verify_password(password, password_hash or dummy_hash())
 
 
+class AccountExistsError(Exception):
+    """The provider already holds an account for this address."""
+
+
 class SignInProvider(Protocol):
     """Who checks customers' passwords: local bcrypt (default) or Firebase (production)."""
 
@@ -64,11 +77,14 @@ class SignInProvider(Protocol):
     async def new_credentials(self, *, email: str, password: str) -> tuple[str | None, str | None]:
         """(password hash kept by OKTRA, external id) for a new account."""
 
-    async def check(self, *, user: User | None, password: str) -> bool:
+    async def check(self, *, email: str, user: User | None, password: str) -> bool:
         """Whether the password is the user's; costs the same when the user is None."""
 
     async def change(self, *, user: User, password: str) -> str | None:
-        """Set a new password; returns the hash OKTRA keeps, if any."""
+        """Set a new password (other sessions end); returns the hash OKTRA keeps, if any."""
+
+    async def sign_out_everywhere(self, *, user: User) -> None:
+        """End the provider's own sessions of the user (refresh tokens)."""
 
 
 class LocalPasswordProvider:
@@ -80,7 +96,7 @@ class LocalPasswordProvider:
         """A bcrypt hash; no external id."""
         return await hash_password_async(password), None
 
-    async def check(self, *, user: User | None, password: str) -> bool:
+    async def check(self, *, email: str, user: User | None, password: str) -> bool:
         """One bcrypt check, also for an unknown email (no timing oracle)."""
         return await verify_password_async(password, user.password_hash if user else None)
 
@@ -88,10 +104,59 @@ class LocalPasswordProvider:
         """A new bcrypt hash."""
         return await hash_password_async(password)
 
+    async def sign_out_everywhere(self, *, user: User) -> None:
+        """Nothing to do: OKTRA's own sessions are the only ones."""
 
-def provider_for(name: str) -> SignInProvider:
+
+class FirebasePasswordProvider:
+    """Passwords checked by Firebase Authentication; OKTRA keeps the uid, never a hash."""
+
+    name = "firebase"
+
+    def __init__(self, client: FirebaseAuth) -> None:
+        self._client = client
+
+    async def new_credentials(self, *, email: str, password: str) -> tuple[str | None, str | None]:
+        """A Firebase account; its uid is OKTRA's external id."""
+        try:
+            created = await asyncio.to_thread(self._client.sign_up, email, password)
+        except EmailExists:
+            raise AccountExistsError(email) from None
+        return None, created.uid
+
+    async def check(self, *, email: str, user: User | None, password: str) -> bool:
+        """Firebase signs the address in; the uid must be this user's (one call either way)."""
+        try:
+            signed = await asyncio.to_thread(self._client.sign_in_with_password, email, password)
+            uid = await asyncio.to_thread(self._client.verify_id_token, signed.id_token)
+        except (InvalidCredentials, InvalidToken):
+            return False
+        return user is not None and uid == user.external_id
+
+    async def change(self, *, user: User, password: str) -> str | None:
+        """Set the password in Firebase and end its refresh tokens."""
+        await asyncio.to_thread(self._client.update_password, user.external_id, password)
+        await self.sign_out_everywhere(user=user)
+        return None
+
+    async def sign_out_everywhere(self, *, user: User) -> None:
+        """Revoke the user's Firebase refresh tokens."""
+        if user.external_id:
+            await asyncio.to_thread(self._client.revoke_refresh_tokens, user.external_id)
+
+
+@functools.cache
+def _firebase_client(project_id: str, api_key: str, emulator_host: str) -> FirebaseAuth:
+    return FirebaseAuth(project_id, api_key, emulator_host or None)
+
+
+def provider_for(settings: Settings) -> SignInProvider:
     """The provider named by OKTRA_AUTH_PROVIDER."""
-    if name == "local":
-        return LocalPasswordProvider()
-    msg = f"sign-in provider {name!r} is not available in this version"
-    raise NotImplementedError(msg)
+    if settings.auth_provider == "firebase":
+        client = _firebase_client(
+            settings.firebase_project_id,
+            settings.firebase_api_key.get_secret_value(),
+            os.environ.get(EMULATOR_ENV, ""),
+        )
+        return FirebasePasswordProvider(client)
+    return LocalPasswordProvider()

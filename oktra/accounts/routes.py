@@ -6,6 +6,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from oktra.accounts.models import User
+from oktra.accounts.passwords import provider_for
 from oktra.accounts.sessions import SESSION_COOKIE, end_session, redeem_ticket
 from oktra.core.clock import utc_now
 from oktra.db import session_scope
@@ -62,7 +64,12 @@ async def sign_out(request: Request) -> Response:
     """End this device's session and clear its cookie."""
     form = await request.form()
     with session_scope() as session:
-        end_session(session=session, token=request.cookies.get(SESSION_COOKIE), now=utc_now())
+        user_id = end_session(
+            session=session, token=request.cookies.get(SESSION_COOKIE), now=utc_now()
+        )
+        user = session.get(User, user_id) if user_id else None
+    if user is not None:
+        await provider_for(get_settings()).sign_out_everywhere(user=user)
     response = RedirectResponse(
         f"{frontend_url()}{safe_next(str(form.get('next', '')))}", status_code=303
     )

@@ -15,7 +15,12 @@ from sqlmodel import Session, select
 from oktra.accounts import limits, sessions, tokens
 from oktra.accounts.interests import REGION_CODES, SECTOR_CODES
 from oktra.accounts.models import User
-from oktra.accounts.passwords import SignInProvider, hash_password, provider_for
+from oktra.accounts.passwords import (
+    AccountExistsError,
+    SignInProvider,
+    hash_password,
+    provider_for,
+)
 from oktra.accounts.validation import (
     Checked,
     ValidationFailedError,
@@ -48,7 +53,7 @@ class SignedIn:
 
 def provider() -> SignInProvider:
     """The configured sign-in provider."""
-    return provider_for(get_settings().auth_provider)
+    return provider_for(get_settings())
 
 
 def get_user_by_email(*, session: Session, email: str) -> User | None:
@@ -132,9 +137,12 @@ async def sign_up(*, form: Mapping[str, object], lang: str, client: sessions.Cli
     """
     values = check_signup(form)
     limits.get_limiter().take(limits.SIGNUPS_PER_IP, client.ip_hash() or "no-ip")
-    password_hash, external_id = await provider().new_credentials(
-        email=values["email"], password=values["password"]
-    )
+    try:
+        password_hash, external_id = await provider().new_credentials(
+            email=values["email"], password=values["password"]
+        )
+    except AccountExistsError:
+        password_hash = external_id = None
     now = utc_now()
     with session_scope() as session:
         existing = get_user_by_email(session=session, email=values["email"])
@@ -211,7 +219,7 @@ async def sign_in(*, email: object, password: object, client: sessions.ClientInf
         raise
     with session_scope() as session:
         user = get_user_by_email(session=session, email=email)
-    if await provider().check(user=user, password=password) and user is not None:
+    if await provider().check(email=email, user=user, password=password) and user is not None:
         with session_scope() as session:
             stored = session.get(User, user.id)
             ticket = sessions.open_session(session=session, user=stored, client=client, now=now)
@@ -355,7 +363,8 @@ async def change_password(
     """Change the password after checking the current one; every other session ends."""
     with session_scope() as session:
         user = session.get(User, user_id)
-    if not await provider().check(user=user, password=str(form.get("current_password", ""))):
+    current = str(form.get("current_password", ""))
+    if not await provider().check(email=user.email, user=user, password=current):
         raise ValidationFailedError({"current_password": BAD_CURRENT_PASSWORD})
     checked = Checked(values={"email": user.email, "full_name": user.full_name})
     check_new_password(form, checked, key="new_password")

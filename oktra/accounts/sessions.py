@@ -104,11 +104,13 @@ def session_for_token(*, session: Session, token: str | None, now: datetime) -> 
     return row
 
 
-def end_session(*, session: Session, token: str | None, now: datetime) -> None:
-    """Sign out this device."""
+def end_session(*, session: Session, token: str | None, now: datetime) -> int | None:
+    """Sign out this device; returns whose session it was."""
     row = session_for_token(session=session, token=token, now=now)
-    if row is not None:
-        row.revoked_at = now
+    if row is None:
+        return None
+    row.revoked_at = now
+    return row.user_id
 
 
 def revoke_session(*, session: Session, user_id: int, session_id: int, now: datetime) -> bool:
