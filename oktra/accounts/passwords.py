@@ -86,6 +86,9 @@ class SignInProvider(Protocol):
     async def sign_out_everywhere(self, *, user: User) -> None:
         """End the provider's own sessions of the user (refresh tokens)."""
 
+    async def change_email(self, *, user: User, email: str) -> None:
+        """Sign in with this address from now on."""
+
 
 class LocalPasswordProvider:
     """Passwords hashed with bcrypt and kept in OKTRA's own database."""
@@ -106,6 +109,9 @@ class LocalPasswordProvider:
 
     async def sign_out_everywhere(self, *, user: User) -> None:
         """Nothing to do: OKTRA's own sessions are the only ones."""
+
+    async def change_email(self, *, user: User, email: str) -> None:
+        """Nothing to do: OKTRA's own row holds the address."""
 
 
 class FirebasePasswordProvider:
@@ -143,6 +149,13 @@ class FirebasePasswordProvider:
         """Revoke the user's Firebase refresh tokens."""
         if user.external_id:
             await asyncio.to_thread(self._client.revoke_refresh_tokens, user.external_id)
+
+    async def change_email(self, *, user: User, email: str) -> None:
+        """Move the Firebase user to the new address."""
+        try:
+            await asyncio.to_thread(self._client.update_email, user.external_id, email)
+        except EmailExists:
+            raise AccountExistsError(email) from None
 
 
 @functools.cache

@@ -76,10 +76,11 @@ class AccountState(AuthState):
         return None
 
     @rx.event
-    def save_profile(self, form: dict):
+    async def save_profile(self, form: dict):
         """Rectify the account fields; a new email must be confirmed again."""
         if self._refresh() is None:
-            return rx.redirect(f"/{self.page_lang}/signin")
+            yield rx.redirect(f"/{self.page_lang}/signin")
+            return
         data = {
             **{key: form.get(key, "") for key in ("full_name", "email", "company_name", "phone")},
             "language": form.get("language", self.language),
@@ -87,19 +88,15 @@ class AccountState(AuthState):
             "regions": _choices(form, "region", REGIONS),
         }
         try:
-            with session_scope() as session:
-                user = service.update_profile(
-                    session=session, user_id=self._user_id, form=data, now=utc_now()
-                )
+            user = await service.save_profile(user_id=self._user_id, form=data)
         except ValidationFailedError as failure:
             self.errors = self._errors(failure)
             self.notice = ""
-            return None
+            return
         self.errors = {}
         self._refresh()
         self._load(user)
         self.notice = t(self.page_lang, SAVED)
-        return None
 
     @rx.event
     async def change_password(self, form: dict):

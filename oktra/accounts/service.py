@@ -409,6 +409,21 @@ def update_profile(
     return user
 
 
+async def save_profile(*, user_id: int, form: Mapping[str, object]) -> User:
+    """Rectify the profile; a new address also moves the provider's account."""
+    values = check_profile(form, sectors=SECTOR_CODES, regions=REGION_CODES)
+    with session_scope() as session:
+        user = session.get(User, user_id)
+        if values["email"] != user.email:
+            if get_user_by_email(session=session, email=values["email"]) is not None:
+                raise ValidationFailedError({"email": EMAIL_TAKEN})
+            try:
+                await provider().change_email(user=user, email=values["email"])
+            except AccountExistsError:
+                raise ValidationFailedError({"email": EMAIL_TAKEN}) from None
+        return update_profile(session=session, user_id=user_id, form=form, now=utc_now())
+
+
 def may_receive_alerts(user: User) -> bool:
     """No alert is ever sent to an address that was not verified."""
     return user.email_verified_at is not None

@@ -268,6 +268,10 @@ class FirebaseAuth:
             raise WeakPassword("WEAK_PASSWORD")
         self._admin(auth.update_user, uid, password=password)
 
+    def update_email(self, uid: str, email: str) -> None:
+        """Change the address the user signs in with; it is no longer verified."""
+        self._admin(auth.update_user, uid, email=email, email_verified=False)
+
     def email_verification_link(self, email: str, continue_url: str) -> str:
         """A link that verifies the address, for OKTRA to send in its own email."""
         settings = auth.ActionCodeSettings(url=continue_url)

@@ -15,7 +15,9 @@ from reflex.testing import AppHarnessProd
 from oktra import migrations
 from oktra.db import session_scope
 from oktra.demo import load_demo
+from oktra.integrations.firebase import EMULATOR_ENV
 from oktra.settings import get_settings
+from tests.unit.integrations.conftest import firebase_emulator  # noqa: F401 - fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -41,6 +43,21 @@ def app_harness(tmp_path_factory) -> Iterator[AppHarnessProd]:
         yield harness
     finally:
         harness.stop()
+
+
+@pytest.fixture(params=["local", "firebase"])
+def auth_provider(request: pytest.FixtureRequest, app_harness) -> Iterator[str]:
+    """The running app switched to a sign-in provider (settings are read per request)."""
+    if request.param == "firebase":
+        host = request.getfixturevalue("firebase_emulator")
+        os.environ.update({"OKTRA_AUTH_PROVIDER": "firebase", EMULATOR_ENV: host})
+    get_settings.cache_clear()
+    try:
+        yield request.param
+    finally:
+        os.environ.pop(EMULATOR_ENV, None)
+        os.environ["OKTRA_AUTH_PROVIDER"] = "local"
+        get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -44,8 +44,10 @@ def _sign_up(page: Page, email: str) -> None:
     expect(page.locator("#signup-done")).to_contain_text(email.upper())
 
 
-def test_sign_up_verify_edit_reset_and_revoke(page: Page, browser: Browser, app_harness):
-    email = f"youssef.{uuid.uuid4().hex[:8]}@atlas-travaux.ma"
+def test_sign_up_verify_edit_reset_and_revoke(
+    page: Page, browser: Browser, app_harness, auth_provider: str
+):
+    email = f"youssef.{auth_provider}.{uuid.uuid4().hex[:8]}@atlas-travaux.ma"
 
     _sign_up(page, email)
     expect(page.locator("#nav-signin")).to_be_visible()

@@ -75,3 +75,20 @@ def state_for(state_class, *, token: str | None, path: str = "/fr/account", quer
         }
     )
     return state
+
+
+def run_handler(handler, state, *args):
+    """Run a state event handler the way Reflex does: plain, coroutine or async generator."""
+    import inspect
+
+    result = handler.fn(state, *args)
+    if inspect.isasyncgen(result):
+
+        async def drain() -> None:
+            async for _event in result:
+                pass
+
+        return asyncio.run(drain())
+    if inspect.iscoroutine(result):
+        return asyncio.run(result)
+    return result

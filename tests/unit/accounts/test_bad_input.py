@@ -14,7 +14,13 @@ from oktra.accounts.state import PasswordResetState, SignInState, SignUpState
 from oktra.accounts.validation import ValidationFailedError, check_profile, check_signup
 from oktra.core.clock import utc_now
 from oktra.db import session_scope
-from tests.unit.accounts.conftest import create_account, signed_in_token, signup_form, state_for
+from tests.unit.accounts.conftest import (
+    create_account,
+    run_handler,
+    signed_in_token,
+    signup_form,
+    state_for,
+)
 
 MEGABYTE = "x" * 1_000_000
 PAYLOADS = [
@@ -113,7 +119,7 @@ def test_every_state_handler_turns_bad_input_into_messages(engine, payload):
     PasswordResetState.request_link.fn(reset, form)
     assert reset.message
     account = state_for(AccountState, token=token)
-    AccountState.save_profile.fn(account, form)
+    run_handler(AccountState.save_profile, account, form)
     asyncio.run(AccountState.change_password.fn(account, form))
     AccountState.revoke.fn(account, payload if isinstance(payload, str) else "x")
     with session_scope() as session:

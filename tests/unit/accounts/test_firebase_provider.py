@@ -93,3 +93,21 @@ def test_a_password_change_reaches_firebase_and_ends_other_sessions(firebase_acc
         assert sessions.session_for_token(session=session, token=other_token, now=utc_now()) is (
             None
         )
+
+
+def test_a_new_email_moves_the_firebase_account(firebase_accounts):
+    _sign_up("salma@atlas.ma")
+    signed = _sign_in("salma@atlas.ma", PASSWORD)
+    form = {
+        "full_name": "Salma",
+        "email": "salma.new@atlas.ma",
+        "company_name": "",
+        "phone": "",
+        "language": "fr",
+        "sectors": [],
+        "regions": [],
+    }
+    asyncio.run(service.save_profile(user_id=signed.user_id, form=form))
+    assert _sign_in("salma.new@atlas.ma", PASSWORD).user_id == signed.user_id
+    with pytest.raises(ValidationFailedError):
+        _sign_in("salma@atlas.ma", PASSWORD)

@@ -14,6 +14,7 @@ from oktra.db import session_scope
 from tests.unit.accounts.conftest import (
     PASSWORD,
     create_account,
+    run_handler,
     signed_in_token,
     state_for,
 )
@@ -57,7 +58,7 @@ def test_saving_a_profile_changes_only_the_signed_in_user(engine):
         "id": str(bob_id),
         "language": "fr",
     }
-    AccountState.save_profile.fn(state, form)
+    run_handler(AccountState.save_profile, state, form)
     with session_scope() as session:
         assert session.get(User, bob_id).full_name == "Salma Bennani"
 
