@@ -111,9 +111,7 @@ def tender_fields(tender: Tender, buyer: Buyer, lang: str) -> list[dict[str, str
             "key": key,
             "label": t(lang, FIELD_LABELS[key]),
             "value": value,
-            "demo": t(lang, DEMO_GENERATED_LABEL)
-            if key in generated
-            else "",
+            "demo": t(lang, DEMO_GENERATED_LABEL) if key in generated else "",
         }
         for key, value in values.items()
         if value
