@@ -7,7 +7,7 @@ import reflex as rx
 from oktra.accounts.state import PasswordResetState, SignInState, SignUpState, VerifyState
 from oktra.i18n import t
 from oktra.privacy.service import PRODUCT_NEWS, TERMS_AND_PRIVACY, WORDINGS
-from oktra.ui.forms import checkbox_field, field_error, form_card, text_field
+from oktra.ui.forms import checkbox_field, field_error, form_card, stacked_form, text_field
 from oktra.ui.layout import href, notice, page_frame
 
 
@@ -51,74 +51,67 @@ def signup(lang: str) -> rx.Component:
                 max_width="34rem",
             ),
             form_card(
-                rx.form(
-                    rx.flex(
-                        text_field(
-                            t(lang, "Full name"),
-                            "full_name",
-                            errors,
-                            autocomplete="name",
-                            required=True,
-                        ),
-                        text_field(
-                            t(lang, "Email address"),
-                            "email",
-                            errors,
-                            kind="email",
-                            autocomplete="email",
-                            required=True,
-                            dir_="ltr",
-                        ),
-                        text_field(
-                            t(lang, "Company (optional)"),
-                            "company_name",
-                            errors,
-                            autocomplete="organization",
-                        ),
-                        text_field(
-                            t(lang, "Phone (optional)"),
-                            "phone",
-                            errors,
-                            kind="tel",
-                            autocomplete="tel",
-                            dir_="ltr",
-                            hint=t(lang, "Only if you want us to be able to call you."),
-                        ),
-                        text_field(
-                            t(lang, "Password"),
-                            "password",
-                            errors,
-                            kind="password",
-                            autocomplete="new-password",
-                            required=True,
-                            hint=t(
-                                lang, "At least 10 characters; a few words make a strong password."
-                            ),
-                        ),
-                        checkbox_field(terms_label, "accept_terms", errors),
-                        legal_links,
-                        checkbox_field(
-                            rx.text(
-                                t(lang, WORDINGS[PRODUCT_NEWS]),
-                                as_="span",
-                                size="2",
-                            ),
-                            "product_news",
-                            errors,
-                        ),
-                        field_error(errors, "form"),
-                        _submit(t(lang, "Create my account"), SignUpState.submitting),
+                stacked_form(
+                    text_field(
+                        t(lang, "Full name"),
+                        "full_name",
+                        errors,
+                        autocomplete="name",
+                        required=True,
+                    ),
+                    text_field(
+                        t(lang, "Email address"),
+                        "email",
+                        errors,
+                        kind="email",
+                        autocomplete="email",
+                        required=True,
+                        dir_="ltr",
+                    ),
+                    text_field(
+                        t(lang, "Company (optional)"),
+                        "company_name",
+                        errors,
+                        autocomplete="organization",
+                    ),
+                    text_field(
+                        t(lang, "Phone (optional)"),
+                        "phone",
+                        errors,
+                        kind="tel",
+                        autocomplete="tel",
+                        dir_="ltr",
+                        hint=t(lang, "Only if you want us to be able to call you."),
+                    ),
+                    text_field(
+                        t(lang, "Password"),
+                        "password",
+                        errors,
+                        kind="password",
+                        autocomplete="new-password",
+                        required=True,
+                        hint=t(lang, "At least 10 characters; a few words make a strong password."),
+                    ),
+                    checkbox_field(terms_label, "accept_terms", errors),
+                    legal_links,
+                    checkbox_field(
                         rx.text(
-                            t(lang, "Already have an account?"),
-                            " ",
-                            rx.link(t(lang, "Sign in"), href=href(lang, "signin")),
+                            t(lang, WORDINGS[PRODUCT_NEWS]),
+                            as_="span",
                             size="2",
                         ),
-                        direction="column",
-                        gap="1rem",
+                        "product_news",
+                        errors,
+                    ),
+                    field_error(errors, "form"),
+                    _submit(t(lang, "Create my account"), SignUpState.submitting),
+                    rx.text(
+                        t(lang, "Already have an account?"),
+                        " ",
+                        rx.link(t(lang, "Sign in"), href=href(lang, "signin")),
+                        size="2",
                     ),
                     on_submit=SignUpState.submit,
-                    reset_on_submit=False,
                     id="signup-form",
                 )
             ),
@@ -133,40 +126,33 @@ def signin(lang: str) -> rx.Component:
         lang,
         _title(t(lang, "Sign in")),
         form_card(
-            rx.form(
+            stacked_form(
+                text_field(
+                    t(lang, "Email address"),
+                    "email",
+                    errors,
+                    kind="email",
+                    autocomplete="email",
+                    required=True,
+                    dir_="ltr",
+                ),
+                text_field(
+                    t(lang, "Password"),
+                    "password",
+                    errors,
+                    kind="password",
+                    autocomplete="current-password",
+                    required=True,
+                ),
+                _submit(t(lang, "Sign in"), SignInState.submitting),
                 rx.flex(
-                    text_field(
-                        t(lang, "Email address"),
-                        "email",
-                        errors,
-                        kind="email",
-                        autocomplete="email",
-                        required=True,
-                        dir_="ltr",
-                    ),
-                    text_field(
-                        t(lang, "Password"),
-                        "password",
-                        errors,
-                        kind="password",
-                        autocomplete="current-password",
-                        required=True,
-                    ),
-                    _submit(t(lang, "Sign in"), SignInState.submitting),
-                    rx.flex(
-                        rx.link(
-                            t(lang, "Forgot your password?"), href=href(lang, "forgot"), size="2"
-                        ),
-                        rx.link(t(lang, "Create an account"), href=href(lang, "signup"), size="2"),
-                        justify="between",
-                        wrap="wrap",
-                        gap="0.5rem",
-                    ),
-                    direction="column",
-                    gap="1rem",
+                    rx.link(t(lang, "Forgot your password?"), href=href(lang, "forgot"), size="2"),
+                    rx.link(t(lang, "Create an account"), href=href(lang, "signup"), size="2"),
+                    justify="between",
+                    wrap="wrap",
+                    gap="0.5rem",
                 ),
                 on_submit=SignInState.submit,
-                reset_on_submit=False,
                 id="signin-form",
             )
         ),
@@ -182,21 +168,17 @@ def forgot(lang: str) -> rx.Component:
             t(lang, "Enter your email address: we will send you a link to choose a new one."),
         ),
         form_card(
-            rx.form(
-                rx.flex(
-                    text_field(
-                        t(lang, "Email address"),
-                        "email",
-                        PasswordResetState.errors,
-                        kind="email",
-                        autocomplete="email",
-                        required=True,
-                        dir_="ltr",
-                    ),
-                    _submit(t(lang, "Send the link")),
-                    direction="column",
-                    gap="1rem",
+            stacked_form(
+                text_field(
+                    t(lang, "Email address"),
+                    "email",
+                    PasswordResetState.errors,
+                    kind="email",
+                    autocomplete="email",
+                    required=True,
+                    dir_="ltr",
                 ),
+                _submit(t(lang, "Send the link")),
                 on_submit=PasswordResetState.request_link,
                 reset_on_submit=True,
                 id="forgot-form",
@@ -225,34 +207,27 @@ def reset(lang: str) -> rx.Component:
                     color_scheme="green",
                     id="reset-done",
                 ),
-                rx.form(
-                    rx.flex(
-                        text_field(
-                            t(lang, "New password"),
-                            "password",
-                            errors,
-                            kind="password",
-                            autocomplete="new-password",
-                            required=True,
-                            hint=t(
-                                lang, "At least 10 characters; a few words make a strong password."
-                            ),
-                        ),
-                        rx.cond(
-                            errors.contains("token"),
-                            rx.callout(
-                                errors["token"],
-                                icon="triangle_alert",
-                                color_scheme="red",
-                                id="token-error",
-                            ),
-                        ),
-                        _submit(t(lang, "Save the new password")),
-                        direction="column",
-                        gap="1rem",
+                stacked_form(
+                    text_field(
+                        t(lang, "New password"),
+                        "password",
+                        errors,
+                        kind="password",
+                        autocomplete="new-password",
+                        required=True,
+                        hint=t(lang, "At least 10 characters; a few words make a strong password."),
                     ),
+                    rx.cond(
+                        errors.contains("token"),
+                        rx.callout(
+                            errors["token"],
+                            icon="triangle_alert",
+                            color_scheme="red",
+                            id="token-error",
+                        ),
+                    ),
+                    _submit(t(lang, "Save the new password")),
                     on_submit=PasswordResetState.choose_password,
-                    reset_on_submit=False,
                     id="reset-form",
                 ),
             ),

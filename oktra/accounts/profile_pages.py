@@ -7,7 +7,7 @@ import reflex as rx
 from oktra.accounts.interests import REGIONS, SECTORS
 from oktra.accounts.profile_state import AccountState
 from oktra.i18n import LANGUAGE_NAMES, LANGUAGES, t
-from oktra.ui.forms import field_error, form_card, text_field
+from oktra.ui.forms import field_error, form_card, stacked_form, text_field
 from oktra.ui.layout import page_frame
 
 
@@ -48,69 +48,64 @@ def _choices(lang: str, legend: str, prefix: str, options, chosen) -> rx.Compone
 def profile_form(lang: str) -> rx.Component:
     """Name, email, company, phone, language and interests, saved together."""
     errors = AccountState.errors
-    return rx.form(
-        rx.flex(
-            text_field(
-                t(lang, "Full name"),
-                "full_name",
-                errors,
-                autocomplete="name",
-                required=True,
-                default_value=AccountState.full_name,
-            ),
-            text_field(
-                t(lang, "Email address"),
-                "email",
-                errors,
-                kind="email",
-                autocomplete="email",
-                required=True,
-                default_value=AccountState.email,
-                dir_="ltr",
-                hint=t(lang, "A new address must be confirmed again."),
-            ),
-            text_field(
-                t(lang, "Company (optional)"),
-                "company_name",
-                errors,
-                autocomplete="organization",
-                default_value=AccountState.company_name,
-            ),
-            text_field(
-                t(lang, "Phone (optional)"),
-                "phone",
-                errors,
-                kind="tel",
-                autocomplete="tel",
-                default_value=AccountState.phone,
-                dir_="ltr",
-            ),
-            rx.box(
-                rx.el.label(
-                    t(lang, "Language of emails"),
-                    html_for="language",
-                    style={"font_weight": "500", "font_size": "0.9rem"},
-                ),
-                rx.el.select(
-                    *[rx.el.option(LANGUAGE_NAMES[code], value=code) for code in LANGUAGES],
-                    name="language",
-                    id="language",
-                    default_value=AccountState.language,
-                    style={"padding": "0.5rem", "border_radius": "6px", "width": "100%"},
-                ),
-                field_error(errors, "language"),
-                display="flex",
-                flex_direction="column",
-                gap="0.3rem",
-            ),
-            _choices(lang, t(lang, "Sectors of interest"), "sector", SECTORS, AccountState.sectors),
-            _choices(lang, t(lang, "Regions of interest"), "region", REGIONS, AccountState.regions),
-            rx.button(t(lang, "Save my changes"), type="submit", size="3"),
-            direction="column",
-            gap="1rem",
+    return stacked_form(
+        text_field(
+            t(lang, "Full name"),
+            "full_name",
+            errors,
+            autocomplete="name",
+            required=True,
+            default_value=AccountState.full_name,
         ),
+        text_field(
+            t(lang, "Email address"),
+            "email",
+            errors,
+            kind="email",
+            autocomplete="email",
+            required=True,
+            default_value=AccountState.email,
+            dir_="ltr",
+            hint=t(lang, "A new address must be confirmed again."),
+        ),
+        text_field(
+            t(lang, "Company (optional)"),
+            "company_name",
+            errors,
+            autocomplete="organization",
+            default_value=AccountState.company_name,
+        ),
+        text_field(
+            t(lang, "Phone (optional)"),
+            "phone",
+            errors,
+            kind="tel",
+            autocomplete="tel",
+            default_value=AccountState.phone,
+            dir_="ltr",
+        ),
+        rx.box(
+            rx.el.label(
+                t(lang, "Language of emails"),
+                html_for="language",
+                style={"font_weight": "500", "font_size": "0.9rem"},
+            ),
+            rx.el.select(
+                *[rx.el.option(LANGUAGE_NAMES[code], value=code) for code in LANGUAGES],
+                name="language",
+                id="language",
+                default_value=AccountState.language,
+                style={"padding": "0.5rem", "border_radius": "6px", "width": "100%"},
+            ),
+            field_error(errors, "language"),
+            display="flex",
+            flex_direction="column",
+            gap="0.3rem",
+        ),
+        _choices(lang, t(lang, "Sectors of interest"), "sector", SECTORS, AccountState.sectors),
+        _choices(lang, t(lang, "Regions of interest"), "region", REGIONS, AccountState.regions),
+        rx.button(t(lang, "Save my changes"), type="submit", size="3"),
         on_submit=AccountState.save_profile,
-        reset_on_submit=False,
         key=AccountState.form_key,
         id="profile-form",
     )
@@ -119,29 +114,25 @@ def profile_form(lang: str) -> rx.Component:
 def password_form(lang: str) -> rx.Component:
     """Change the password (ends every other session)."""
     errors = AccountState.password_errors
-    return rx.form(
-        rx.flex(
-            text_field(
-                t(lang, "Current password"),
-                "current_password",
-                errors,
-                kind="password",
-                autocomplete="current-password",
-                required=True,
-            ),
-            text_field(
-                t(lang, "New password"),
-                "new_password",
-                errors,
-                kind="password",
-                autocomplete="new-password",
-                required=True,
-                hint=t(lang, "At least 10 characters; a few words make a strong password."),
-            ),
-            rx.button(t(lang, "Change my password"), type="submit", size="3", variant="outline"),
-            direction="column",
-            gap="1rem",
+    return stacked_form(
+        text_field(
+            t(lang, "Current password"),
+            "current_password",
+            errors,
+            kind="password",
+            autocomplete="current-password",
+            required=True,
         ),
+        text_field(
+            t(lang, "New password"),
+            "new_password",
+            errors,
+            kind="password",
+            autocomplete="new-password",
+            required=True,
+            hint=t(lang, "At least 10 characters; a few words make a strong password."),
+        ),
+        rx.button(t(lang, "Change my password"), type="submit", size="3", variant="outline"),
         on_submit=AccountState.change_password,
         reset_on_submit=True,
         id="password-form",

@@ -74,3 +74,9 @@ def form_card(*children: rx.Component, **props: object) -> rx.Component:
         max_width="34rem",
         **props,
     )
+
+
+def stacked_form(*children: rx.Component, **props: object) -> rx.Component:
+    """A form whose fields stand in one column; `on_submit`, `id` and the rest pass through."""
+    props.setdefault("reset_on_submit", False)
+    return rx.form(rx.flex(*children, direction="column", gap="1rem"), **props)
