@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import bcrypt
 
 from oktra.accounts.models import User
+from oktra.core.clock import as_utc
 from oktra.integrations.firebase import (
     EMULATOR_ENV,
     EmailExists,
@@ -89,6 +91,15 @@ class SignInProvider(Protocol):
     async def change_email(self, *, user: User, email: str) -> None:
         """Sign in with this address from now on."""
 
+    async def verification_link(self, *, user: User, oktra_link: str) -> str:
+        """The link the verification email carries."""
+
+    async def reset_link(self, *, user: User, oktra_link: str, signin_url: str) -> str:
+        """The link the password-reset email carries."""
+
+    async def password_changed_since(self, *, user: User) -> datetime | None:
+        """When the password was changed outside OKTRA after OKTRA last saw it, if it was."""
+
 
 class LocalPasswordProvider:
     """Passwords hashed with bcrypt and kept in OKTRA's own database."""
@@ -112,6 +123,21 @@ class LocalPasswordProvider:
 
     async def change_email(self, *, user: User, email: str) -> None:
         """Nothing to do: OKTRA's own row holds the address."""
+
+    async def verification_link(self, *, user: User, oktra_link: str) -> str:
+        """OKTRA's own signed link."""
+        return oktra_link
+
+    async def reset_link(self, *, user: User, oktra_link: str, signin_url: str) -> str:
+        """OKTRA's own signed, single-use link."""
+        return oktra_link
+
+    async def password_changed_since(self, *, user: User) -> datetime | None:
+        """Never: only OKTRA changes local passwords."""
+        return None
+
+
+CLOCK_SLACK = timedelta(seconds=2)
 
 
 class FirebasePasswordProvider:
@@ -156,6 +182,20 @@ class FirebasePasswordProvider:
             await asyncio.to_thread(self._client.update_email, user.external_id, email)
         except EmailExists:
             raise AccountExistsError(email) from None
+
+    async def verification_link(self, *, user: User, oktra_link: str) -> str:
+        """Firebase's link: it verifies the address there, then continues to OKTRA's link."""
+        return await asyncio.to_thread(self._client.email_verification_link, user.email, oktra_link)
+
+    async def reset_link(self, *, user: User, oktra_link: str, signin_url: str) -> str:
+        """Firebase's link: the new password is chosen there, then the user signs in."""
+        return await asyncio.to_thread(self._client.password_reset_link, user.email, signin_url)
+
+    async def password_changed_since(self, *, user: User) -> datetime | None:
+        """When the password was last set in Firebase, if after OKTRA's record of it."""
+        seconds = await asyncio.to_thread(self._client.password_updated_at, user.external_id)
+        changed = datetime.fromtimestamp(seconds, UTC)
+        return changed if changed > as_utc(user.password_changed_at) + CLOCK_SLACK else None
 
 
 @functools.cache

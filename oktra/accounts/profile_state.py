@@ -130,16 +130,13 @@ class AccountState(AuthState):
         self._load(user)
 
     @rx.event
-    def resend_verification(self):
+    async def resend_verification(self):
         """Send a new confirmation link to the current address."""
         user = self._refresh()
         if user is None or user.email_verified_at is not None:
             return
         try:
-            with session_scope() as session:
-                service.resend_verification(
-                    session=session, user=session.get(User, user.id), now=utc_now()
-                )
+            await service.resend_verification(user_id=user.id)
         except LimitExceededError as refusal:
             self.notice = self._wait_message(refusal)
             return

@@ -110,20 +110,25 @@ def email_user(*, session: Session, user: User, kind: str, key: str, **context: 
     )
 
 
-def resend_verification(*, session: Session, user: User, now: datetime) -> None:
+async def resend_verification(*, user_id: int) -> None:
     """A new confirmation link on the user's request (three an hour at most)."""
-    limits.get_limiter().take(limits.RESENDS_PER_ACCOUNT, str(user.id))
-    send_verification(session=session, user=user, now=now)
+    limits.get_limiter().take(limits.RESENDS_PER_ACCOUNT, str(user_id))
+    with session_scope() as session:
+        await send_verification(session=session, user=session.get(User, user_id), now=utc_now())
 
 
-def send_verification(*, session: Session, user: User, now: datetime) -> None:
-    """Put a verification email for the user's current address in the outbox."""
+async def send_verification(*, session: Session, user: User, now: datetime) -> None:
+    """Put a verification email for the user's current address in the outbox.
+
+    With Firebase the email carries Firebase's own link, which continues to OKTRA's.
+    """
+    own_link = link(f"/{user.language}/verify", tokens.verification_token(user))
     email_user(
         session=session,
         user=user,
         kind="verify_email",
         key=f"verify:{user.id}:{user.email}:{now.timestamp():.0f}",
-        link=link(f"/{user.language}/verify", tokens.verification_token(user)),
+        link=await provider().verification_link(user=user, oktra_link=own_link),
         hours=get_settings().verification_link_hours,
     )
 
@@ -177,7 +182,7 @@ async def sign_up(*, form: Mapping[str, object], lang: str, client: sessions.Cli
                 ip_hash=client.ip_hash(),
                 user_agent=client.user_agent,
             )
-        send_verification(session=session, user=user, now=now)
+        await send_verification(session=session, user=user, now=now)
 
 
 def _tell_owner_of_attempt(*, session: Session, user: User, now: datetime) -> None:
@@ -220,8 +225,17 @@ async def sign_in(*, email: object, password: object, client: sessions.ClientInf
     with session_scope() as session:
         user = get_user_by_email(session=session, email=email)
     if await provider().check(email=email, user=user, password=password) and user is not None:
+        changed_elsewhere = await provider().password_changed_since(user=user)
         with session_scope() as session:
             stored = session.get(User, user.id)
+            if changed_elsewhere is not None:
+                _password_changed(
+                    session=session,
+                    user=stored,
+                    new_hash=stored.password_hash,
+                    now=changed_elsewhere,
+                    keep_session_id=None,
+                )
             ticket = sessions.open_session(session=session, user=stored, client=client, now=now)
             return SignedIn(user_id=user.id, ticket=ticket)
     limiter.hit(limits.SIGNIN_FAILURES_PER_IP, ip_key)
@@ -285,25 +299,33 @@ def verify_email(*, session: Session, token: str, now: datetime) -> User | None:
     return user
 
 
-def request_password_reset(
-    *, session: Session, email: object, now: datetime, ip_hash: str = ""
-) -> None:
-    """Email a reset link if the address has an account; the caller says the same either way."""
+async def request_password_reset(*, email: object, now: datetime, ip_hash: str = "") -> None:
+    """Email a reset link if the address has an account; the caller says the same either way.
+
+    With Firebase the link is Firebase's: the new password is chosen there, and OKTRA ends the
+    other sessions at the next sign-in, when it sees the change.
+    """
     limiter = limits.get_limiter()
     limiter.take(limits.RESETS_PER_IP, ip_hash or "no-ip")
     if isinstance(email, str):
         limiter.take(limits.RESETS_PER_ACCOUNT, subject_hash(email))
-    user = get_user_by_email(session=session, email=email) if isinstance(email, str) else None
-    if user is None:
-        return
-    email_user(
-        session=session,
-        user=user,
-        kind="reset_password",
-        key=f"reset:{user.id}:{now.timestamp():.0f}",
-        link=link(f"/{user.language}/reset", tokens.reset_token(user)),
-        minutes=get_settings().reset_link_minutes,
-    )
+    with session_scope() as session:
+        user = get_user_by_email(session=session, email=email) if isinstance(email, str) else None
+        if user is None:
+            return
+        reset_link = await provider().reset_link(
+            user=user,
+            oktra_link=link(f"/{user.language}/reset", tokens.reset_token(user)),
+            signin_url=f"{get_settings().base_url}/{user.language}/signin",
+        )
+        email_user(
+            session=session,
+            user=user,
+            kind="reset_password",
+            key=f"reset:{user.id}:{now.timestamp():.0f}",
+            link=reset_link,
+            minutes=get_settings().reset_link_minutes,
+        )
 
 
 def user_for_reset(*, session: Session, token: str) -> User | None:
@@ -383,7 +405,7 @@ async def change_password(
 def update_profile(
     *, session: Session, user_id: int, form: Mapping[str, object], now: datetime
 ) -> User:
-    """Rectify account fields; a new email is verified again and the old one is told."""
+    """Rectify account fields; a new email is unverified and the old address is told."""
     values = check_profile(form, sectors=SECTOR_CODES, regions=REGION_CODES)
     user = session.get(User, user_id)
     new_email = values.pop("email")
@@ -404,8 +426,6 @@ def update_profile(
         setattr(user, key, value)
     user.updated_at = now
     session.flush()
-    if email_changed:
-        send_verification(session=session, user=user, now=now)
     return user
 
 
@@ -421,7 +441,12 @@ async def save_profile(*, user_id: int, form: Mapping[str, object]) -> User:
                 await provider().change_email(user=user, email=values["email"])
             except AccountExistsError:
                 raise ValidationFailedError({"email": EMAIL_TAKEN}) from None
-        return update_profile(session=session, user_id=user_id, form=form, now=utc_now())
+        email_changed = values["email"] != user.email
+        now = utc_now()
+        updated = update_profile(session=session, user_id=user_id, form=form, now=now)
+        if email_changed:
+            await send_verification(session=session, user=updated, now=now)
+        return updated
 
 
 def may_receive_alerts(user: User) -> bool:

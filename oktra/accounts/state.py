@@ -156,16 +156,12 @@ class PasswordResetState(AuthState):
     done: bool = False
 
     @rx.event
-    def request_link(self, form: dict):
+    async def request_link(self, form: dict):
         """Send a link if the address has an account; say the same thing either way."""
         try:
-            with session_scope() as session:
-                service.request_password_reset(
-                    session=session,
-                    email=form.get("email"),
-                    now=utc_now(),
-                    ip_hash=self._client().ip_hash(),
-                )
+            await service.request_password_reset(
+                email=form.get("email"), now=utc_now(), ip_hash=self._client().ip_hash()
+            )
         except LimitExceededError as refusal:
             self.message = self._wait_message(refusal)
             return

@@ -268,6 +268,16 @@ class FirebaseAuth:
             raise WeakPassword("WEAK_PASSWORD")
         self._admin(auth.update_user, uid, password=password)
 
+    def password_updated_at(self, uid: str) -> float:
+        """When the user's password was last set, in seconds (0 if never).
+
+        UserRecord exposes no property for it: the Identity Toolkit record it wraps carries
+        `passwordUpdatedAt` (milliseconds). Token revocation time would not do: an email change
+        revokes tokens too.
+        """
+        user = self._admin(auth.get_user, uid)
+        return int(user._data.get("passwordUpdatedAt", 0)) / 1000
+
     def update_email(self, uid: str, email: str) -> None:
         """Change the address the user signs in with; it is no longer verified."""
         self._admin(auth.update_user, uid, email=email, email_verified=False)

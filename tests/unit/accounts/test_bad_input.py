@@ -106,22 +106,19 @@ def test_every_state_handler_turns_bad_input_into_messages(engine, payload):
         payload,
     )
 
-    async def drain(generator) -> None:
-        async for _event in generator:
-            pass
-
     signup = state_for(SignUpState, token=None, path="/fr/signup")
-    asyncio.run(drain(SignUpState.submit.fn(signup, form)))
+    run_handler(SignUpState.submit, signup, form)
     signin = state_for(SignInState, token=None, path="/fr/signin")
-    asyncio.run(drain(SignInState.submit.fn(signin, form)))
+    run_handler(SignInState.submit, signin, form)
     assert signin.errors
     reset = state_for(PasswordResetState, token=None, path="/fr/forgot")
-    PasswordResetState.request_link.fn(reset, form)
+    run_handler(PasswordResetState.request_link, reset, form)
     assert reset.message
     account = state_for(AccountState, token=token)
     run_handler(AccountState.save_profile, account, form)
-    asyncio.run(AccountState.change_password.fn(account, form))
-    AccountState.revoke.fn(account, payload if isinstance(payload, str) else "x")
+    run_handler(AccountState.change_password, account, form)
+    run_handler(AccountState.resend_verification, account)
+    run_handler(AccountState.revoke, account, payload if isinstance(payload, str) else "x")
     with session_scope() as session:
         assert sessions.session_for_token(session=session, token=token, now=utc_now())
 

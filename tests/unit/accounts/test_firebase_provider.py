@@ -111,3 +111,52 @@ def test_a_new_email_moves_the_firebase_account(firebase_accounts):
     assert _sign_in("salma.new@atlas.ma", PASSWORD).user_id == signed.user_id
     with pytest.raises(ValidationFailedError):
         _sign_in("salma@atlas.ma", PASSWORD)
+
+
+def _newest_link(kind: str) -> str:
+    import re
+
+    with session_scope() as session:
+        message = session.exec(
+            select(EmailMessage).where(EmailMessage.kind == kind).order_by(EmailMessage.id.desc())
+        ).first()
+    return re.search(r"https?://\S+oobCode=\S+", message.text_body).group(0)
+
+
+def test_the_verification_email_carries_firebases_link_which_continues_to_oktra(
+    firebase_accounts,
+):
+    import httpx
+
+    _sign_up("salma@atlas.ma")
+    link = _newest_link("verify_email")
+    assert "mode=verifyEmail" in link
+    answer = httpx.get(link, follow_redirects=False, timeout=10)
+    continue_url = answer.headers["location"]
+    assert "/fr/verify?token=" in continue_url
+    token = continue_url.split("token=", 1)[1]
+    with session_scope() as session:
+        assert service.verify_email(session=session, token=token, now=utc_now()) is not None
+
+
+def test_a_password_reset_on_firebases_page_ends_oktras_other_sessions_at_next_sign_in(
+    firebase_accounts,
+):
+    import time
+
+    import httpx
+
+    _sign_up("salma@atlas.ma")
+    old_token = signed_in_token(_sign_in("salma@atlas.ma", PASSWORD))
+    time.sleep(2.5)  # beyond the clock slack OKTRA allows between its clock and Firebase's
+    asyncio.run(service.request_password_reset(email="salma@atlas.ma", now=utc_now()))
+    link = _newest_link("reset_password")
+    assert "mode=resetPassword" in link
+    httpx.get(
+        httpx.URL(link).copy_merge_params({"newPassword": "la nouvelle phrase 2026"}), timeout=10
+    )
+    assert signed_in_token(_sign_in("salma@atlas.ma", "la nouvelle phrase 2026"))
+    with session_scope() as session:
+        assert sessions.session_for_token(session=session, token=old_token, now=utc_now()) is (None)
+        kinds = [m.kind for m in session.exec(select(EmailMessage))]
+    assert "password_changed" in kinds

@@ -61,8 +61,7 @@ def test_a_forged_verification_link_is_refused(engine):
 def test_a_reset_link_works_once_and_ends_every_session(engine):
     signed = create_account("salma@atlas.ma")
     token = signed_in_token(signed)
-    with session_scope() as session:
-        service.request_password_reset(session=session, email="Salma@atlas.ma", now=utc_now())
+    asyncio.run(service.request_password_reset(email="Salma@atlas.ma", now=utc_now()))
     link = _link_token("reset_password")
     asyncio.run(service.reset_password(token=link, form={"password": "nouvelle phrase 2026 ok"}))
     with pytest.raises(ValidationFailedError):
@@ -74,9 +73,9 @@ def test_a_reset_link_works_once_and_ends_every_session(engine):
 
 
 def test_a_reset_request_for_an_unknown_address_sends_nothing(engine):
+    asyncio.run(service.request_password_reset(email="nobody@atlas.ma", now=utc_now()))
+    asyncio.run(service.request_password_reset(email=["not", "a", "string"], now=utc_now()))
     with session_scope() as session:
-        service.request_password_reset(session=session, email="nobody@atlas.ma", now=utc_now())
-        service.request_password_reset(session=session, email=["not", "a", "string"], now=utc_now())
         assert session.exec(select(EmailMessage)).all() == []
 
 
@@ -91,8 +90,7 @@ def _update(user_id: int, **fields: object) -> User:
         "regions": [],
         **fields,
     }
-    with session_scope() as session:
-        return service.update_profile(session=session, user_id=user_id, form=form, now=utc_now())
+    return asyncio.run(service.save_profile(user_id=user_id, form=form))
 
 
 def test_every_account_field_can_be_rectified(engine):
