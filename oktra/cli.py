@@ -133,6 +133,38 @@ def cmd_tenders_import(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    import getpass
+
+    from oktra.admin.staff_auth import StaffSetupError, create_staff
+    from oktra.db import session_scope
+
+    _ready_database()
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            sys.stderr.write("the two passwords differ\n")
+            return 1
+    try:
+        with session_scope() as session:
+            created = create_staff(
+                session=session,
+                email=args.email,
+                full_name=args.name or args.email,
+                role=args.role,
+                password=password,
+            )
+    except StaffSetupError as refusal:
+        sys.stderr.write(f"refused: {refusal}\n")
+        return 1
+    _out(f"staff member {created.staff_id} created ({args.role})")
+    _out("add this to the authenticator app now; it is not shown again:")
+    _out(created.provisioning_uri)
+    return 0
+
+
 def reflex_environment() -> dict[str, str]:
     """The environment Reflex runs in: offline, no telemetry, bun from .tools."""
     env = dict(os.environ)
@@ -205,6 +237,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tender_import.add_argument("paths", nargs="+", metavar="PATH", help="files to import")
     tender_import.add_argument("--quiet", action="store_true", help="no progress bar")
+    staff = groups.add_parser("staff", help="staff accounts").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    staff_add = add(staff, "add", "create a staff member (password + TOTP)", cmd_staff_add)
+    staff_add.add_argument("email", help="the staff member's email address")
+    staff_add.add_argument(
+        "--role", required=True, help="support, technical, development, dpo or admin"
+    )
+    staff_add.add_argument("--name", default="", help="full name (default: the email)")
+    staff_add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin (scripts)"
+    )
     return parser
 
 

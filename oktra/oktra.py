@@ -10,6 +10,9 @@ from oktra.accounts import pages as account_pages
 from oktra.accounts import profile_pages
 from oktra.accounts.profile_state import AccountState
 from oktra.accounts.state import AuthState, PasswordResetState, VerifyState
+from oktra.admin import pages as staff_pages
+from oktra.admin import routes as staff_routes
+from oktra.admin.state import StaffUsersState
 from oktra.api import build_api
 from oktra.i18n import LANGUAGES, N_, t
 from oktra.lifespan import scheduler_lifespan
@@ -61,5 +64,13 @@ for lang in LANGUAGES:
             description=t(lang, PAGES[0][2]),
             on_load=on_load or AuthState.load_session,
         )
+app.add_page(staff_pages.staff_signin, route="/staff/signin", title="Staff sign-in · OKTRA")
+app.add_page(
+    staff_pages.staff_users,
+    route="/staff/users",
+    title="Users · OKTRA staff",
+    on_load=StaffUsersState.open_page,
+)
+app.api_transformer.router.routes.extend(staff_routes.ROUTES)
 if get_settings().env != "production":
     app.add_page(mailbox, route="/dev/mailbox", title="Mailbox · OKTRA", on_load=MailboxState.load)

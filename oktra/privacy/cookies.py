@@ -9,6 +9,7 @@ from oktra.i18n import N_
 
 LANGUAGE_COOKIE = "oktra_lang"
 SESSION_COOKIE = "oktra_session"
+STAFF_COOKIE = "oktra_staff"
 ONE_YEAR_SECONDS = 365 * 24 * 3600
 
 
@@ -53,6 +54,14 @@ STORAGE_KEYS: tuple[StorageKey, ...] = (
         category=CookieCategory.ESSENTIAL,
         purpose=N_("Keeps you signed in (HttpOnly, unreadable by scripts)."),
         lifetime=N_("30 days at most; ends when you sign out"),
+        written_by="OKTRA",
+    ),
+    StorageKey(
+        name=STAFF_COOKIE,
+        storage="cookie",
+        category=CookieCategory.ESSENTIAL,
+        purpose=N_("Keeps OKTRA staff signed in to the back office (HttpOnly, SameSite=Strict)."),
+        lifetime=N_("10 hours at most; 30 minutes without use"),
         written_by="OKTRA",
     ),
     StorageKey(

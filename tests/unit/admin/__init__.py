@@ -1,0 +1,1 @@
+"""Back office: roles, audit trail, staff sign-in."""

@@ -1,0 +1,59 @@
+"""The audit trail is append-only and names the subject by a keyed hash plus the user id."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from oktra.admin import audit
+from oktra.admin.models import AppendOnlyError, AuditEvent
+from oktra.admin.security import subject_hash
+from oktra.core.clock import utc_now
+from oktra.privacy.registry import REGISTRY, Category
+from tests.unit.admin.conftest import add_staff, add_user
+
+
+def _event(session):
+    staff = add_staff(session, "dpo")
+    user = add_user(session)
+    return audit.record(
+        session=session,
+        staff=staff,
+        action="read_user",
+        reason="data-rights request 12",
+        now=utc_now(),
+        category=Category.ACCOUNT,
+        user_id=user.id,
+        subject=user.email,
+    )
+
+
+def test_record_keeps_who_what_whom_when_and_why(session):
+    event = _event(session)
+    assert event.staff_role == "dpo"
+    assert event.subject_hash == subject_hash("salma@atlas.ma")
+    assert event.category == "account"
+    assert event.reason == "data-rights request 12"
+    assert event.created_at.tzinfo is not None
+
+
+def test_an_audit_event_cannot_be_updated(session):
+    event = _event(session)
+    event.reason = "something else"
+    with pytest.raises(AppendOnlyError):
+        session.flush()
+    session.rollback()
+
+
+def test_an_audit_event_cannot_be_deleted(session):
+    event = _event(session)
+    session.commit()
+    session.delete(event)
+    with pytest.raises(AppendOnlyError):
+        session.flush()
+    session.rollback()
+    assert session.exec(select(AuditEvent)).all() != []
+
+
+def test_the_audit_trail_is_in_the_personal_data_registry():
+    assert REGISTRY["audit_event"].category == Category.SECURITY
