@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from oktra.accounts import routes as auth_routes
+from oktra.admin import routes as staff_routes
 from oktra.core.errors import ConfigError
 from oktra.db import check_database, get_engine
 from oktra.migrations import current_revision, head_revision
@@ -30,4 +31,10 @@ async def health(_request: Request) -> JSONResponse:
 
 def build_api() -> Starlette:
     """The Starlette app holding OKTRA's own HTTP routes."""
-    return Starlette(routes=[Route("/health", health, methods=["GET"]), *auth_routes.ROUTES])
+    return Starlette(
+        routes=[
+            Route("/health", health, methods=["GET"]),
+            *auth_routes.ROUTES,
+            *staff_routes.ROUTES,
+        ]
+    )

@@ -9,6 +9,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
 from oktra.accounts.jobs import purge_ended_sessions
+from oktra.admin.audit import purge_audit_events
 from oktra.admin.security import purge_security_events
 from oktra.core.clock import MOROCCO
 from oktra.notifications.jobs import purge_emails, send_emails
@@ -53,6 +54,12 @@ def all_jobs() -> list[JobSpec]:
             func=purge_security_events,
             trigger=CronTrigger(hour=3, minute=50, timezone=MOROCCO),
             description="Delete security events older than twelve months",
+        ),
+        JobSpec(
+            name="purge_audit_events",
+            func=purge_audit_events,
+            trigger=CronTrigger(hour=3, minute=55, timezone=MOROCCO),
+            description="Delete audit events older than five years",
         ),
         JobSpec(
             name="purge_sessions",

@@ -11,7 +11,6 @@ from oktra.accounts import profile_pages
 from oktra.accounts.profile_state import AccountState
 from oktra.accounts.state import AuthState, PasswordResetState, VerifyState
 from oktra.admin import pages as staff_pages
-from oktra.admin import routes as staff_routes
 from oktra.admin.state import StaffUsersState
 from oktra.api import build_api
 from oktra.i18n import LANGUAGES, N_, t
@@ -71,6 +70,5 @@ app.add_page(
     title="Users · OKTRA staff",
     on_load=StaffUsersState.open_page,
 )
-app.api_transformer.router.routes.extend(staff_routes.ROUTES)
 if get_settings().env != "production":
     app.add_page(mailbox, route="/dev/mailbox", title="Mailbox · OKTRA", on_load=MailboxState.load)

@@ -43,6 +43,8 @@ def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
         ["serve"],
         ["jobs", "list"],
         ["jobs", "run"],
+        ["staff", "add"],
+        ["tenders", "import"],
     ],
 )
 def test_every_command_has_help(command, capsys):

@@ -57,3 +57,15 @@ def test_an_audit_event_cannot_be_deleted(session):
 
 def test_the_audit_trail_is_in_the_personal_data_registry():
     assert REGISTRY["audit_event"].category == Category.SECURITY
+
+
+def test_events_past_five_years_are_purged_and_recent_ones_kept(session):
+    from datetime import timedelta
+
+    event = _event(session)
+    later = event.created_at + timedelta(days=5 * 365 - 1)
+    assert audit.purge_audit_events(session=session, now=later) == {"deleted": 0}
+    much_later = event.created_at + timedelta(days=5 * 365 + 1)
+    assert audit.purge_audit_events(session=session, now=much_later) == {"deleted": 1}
+    session.expire_all()
+    assert session.exec(select(AuditEvent)).all() == []
