@@ -18,6 +18,7 @@ from oktra.integrations.firebase import (
     FirebaseAuth,
     InvalidCredentials,
     InvalidToken,
+    UserNotFound,
 )
 from oktra.settings import Settings
 
@@ -100,6 +101,9 @@ class SignInProvider(Protocol):
     async def password_changed_since(self, *, user: User) -> datetime | None:
         """When the password was changed outside OKTRA after OKTRA last saw it, if it was."""
 
+    async def delete_account(self, *, user: User) -> None:
+        """Forget the user's credentials at the provider (account deletion)."""
+
 
 class LocalPasswordProvider:
     """Passwords hashed with bcrypt and kept in OKTRA's own database."""
@@ -135,6 +139,9 @@ class LocalPasswordProvider:
     async def password_changed_since(self, *, user: User) -> datetime | None:
         """Never: only OKTRA changes local passwords."""
         return None
+
+    async def delete_account(self, *, user: User) -> None:
+        """Nothing outside OKTRA: the hash goes with OKTRA's own row."""
 
 
 CLOCK_SLACK = timedelta(seconds=2)
@@ -196,6 +203,15 @@ class FirebasePasswordProvider:
         seconds = await asyncio.to_thread(self._client.password_updated_at, user.external_id)
         changed = datetime.fromtimestamp(seconds, UTC)
         return changed if changed > as_utc(user.password_changed_at) + CLOCK_SLACK else None
+
+    async def delete_account(self, *, user: User) -> None:
+        """Delete the Firebase user (a user already gone there is fine)."""
+        if not user.external_id:
+            return
+        try:
+            await asyncio.to_thread(self._client.delete_user, user.external_id)
+        except UserNotFound:
+            return
 
 
 @functools.cache

@@ -160,3 +160,15 @@ def test_a_password_reset_on_firebases_page_ends_oktras_other_sessions_at_next_s
         assert sessions.session_for_token(session=session, token=old_token, now=utc_now()) is (None)
         kinds = [m.kind for m in session.exec(select(EmailMessage))]
     assert "password_changed" in kinds
+
+
+def test_deleting_an_account_deletes_the_firebase_user(firebase_accounts):
+    from oktra.accounts.passwords import provider_for
+
+    _sign_up("salma@atlas.ma")
+    with session_scope() as session:
+        user = session.exec(select(User)).one()
+    asyncio.run(provider_for(get_settings()).delete_account(user=user))
+    with pytest.raises(InvalidCredentials):
+        firebase_accounts.sign_in_with_password("salma@atlas.ma", PASSWORD)
+    asyncio.run(provider_for(get_settings()).delete_account(user=user))
