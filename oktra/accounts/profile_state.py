@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from oktra.accounts import service, sessions
+from oktra.accounts import profile, service, sessions
 from oktra.accounts.interests import REGIONS, SECTORS
 from oktra.accounts.limits import LimitExceededError
 from oktra.accounts.models import User
@@ -88,7 +88,7 @@ class AccountState(AuthState):
             "regions": _choices(form, "region", REGIONS),
         }
         try:
-            user = await service.save_profile(user_id=self._user_id, form=data)
+            user = await profile.save_profile(user_id=self._user_id, form=data)
         except ValidationFailedError as failure:
             self.errors = self._errors(failure)
             self.notice = ""

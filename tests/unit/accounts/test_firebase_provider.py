@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from sqlmodel import select
 
-from oktra.accounts import service, sessions
+from oktra.accounts import profile, service, sessions
 from oktra.accounts.models import User
 from oktra.accounts.validation import ValidationFailedError
 from oktra.core.clock import utc_now
@@ -107,7 +107,7 @@ def test_a_new_email_moves_the_firebase_account(firebase_accounts):
         "sectors": [],
         "regions": [],
     }
-    asyncio.run(service.save_profile(user_id=signed.user_id, form=form))
+    asyncio.run(profile.save_profile(user_id=signed.user_id, form=form))
     assert _sign_in("salma.new@atlas.ma", PASSWORD).user_id == signed.user_id
     with pytest.raises(ValidationFailedError):
         _sign_in("salma@atlas.ma", PASSWORD)

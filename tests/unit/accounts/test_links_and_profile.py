@@ -9,7 +9,7 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 from sqlmodel import select
 
-from oktra.accounts import service, tokens
+from oktra.accounts import profile, service, tokens
 from oktra.accounts.models import User
 from oktra.accounts.validation import ValidationFailedError
 from oktra.core.clock import utc_now
@@ -90,7 +90,7 @@ def _update(user_id: int, **fields: object) -> User:
         "regions": [],
         **fields,
     }
-    return asyncio.run(service.save_profile(user_id=user_id, form=form))
+    return asyncio.run(profile.save_profile(user_id=user_id, form=form))
 
 
 def test_every_account_field_can_be_rectified(engine):
