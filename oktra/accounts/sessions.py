@@ -54,13 +54,16 @@ def open_session(*, session: Session, user: User, client: ClientInfo, now: datet
     return ticket
 
 
-def redeem_ticket(*, session: Session, ticket: str, now: datetime) -> str | None:
-    """Swap a fresh ticket for the session token (once); None when unknown or expired."""
+def redeem_ticket(
+    *, session: Session, ticket: str, now: datetime, model: type = AuthSession
+) -> str | None:
+    """Swap a fresh ticket for the session token (once); None when unknown or expired.
+
+    `model` is any session table with the same ticket and token columns (staff sessions too).
+    """
     if not ticket or len(ticket) > 200:
         return None
-    row = session.exec(
-        select(AuthSession).where(AuthSession.ticket_hash == token_hash(ticket))
-    ).first()
+    row = session.exec(select(model).where(model.ticket_hash == token_hash(ticket))).first()
     if row is None or row.revoked_at is not None or row.ticket_expires_at is None:
         return None
     row.ticket_hash = None
@@ -74,15 +77,20 @@ def redeem_ticket(*, session: Session, ticket: str, now: datetime) -> str | None
     return token
 
 
-def token_from_cookie_header(header: str) -> str | None:
-    """The session token in a Cookie header, if any."""
+def cookie_value(header: str, name: str) -> str | None:
+    """One cookie's value in a Cookie header, if any."""
     cookies = SimpleCookie()
     try:
         cookies.load(header or "")
     except CookieError:
         return None
-    morsel = cookies.get(SESSION_COOKIE)
+    morsel = cookies.get(name)
     return morsel.value if morsel and morsel.value else None
+
+
+def token_from_cookie_header(header: str) -> str | None:
+    """The session token in a Cookie header, if any."""
+    return cookie_value(header, SESSION_COOKIE)
 
 
 def _is_live(row: AuthSession, now: datetime, settings: Settings) -> bool:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from http.cookies import CookieError, SimpleCookie
 
 import pyotp
 from sqlmodel import Session, select
 
-from oktra.accounts import limits
+from oktra.accounts import limits, sessions
 from oktra.accounts.passwords import hash_password, verify_password_async
 from oktra.accounts.validation import password_problem
 from oktra.admin.models import StaffMember, StaffSession
@@ -143,34 +142,13 @@ def open_staff_session(*, session: Session, staff: StaffMember, ip_hash: str, no
 
 
 def redeem_ticket(*, session: Session, ticket: str, now: datetime) -> str | None:
-    """Swap a fresh ticket for the session token, once; None when unknown or expired."""
-    if not ticket or len(ticket) > 200:
-        return None
-    row = session.exec(
-        select(StaffSession).where(StaffSession.ticket_hash == token_hash(ticket))
-    ).first()
-    if row is None or row.revoked_at is not None or row.ticket_expires_at is None:
-        return None
-    row.ticket_hash = None
-    if as_utc(row.ticket_expires_at) <= now:
-        row.revoked_at = now
-        return None
-    row.ticket_expires_at = None
-    token = new_token()
-    row.token_hash = token_hash(token)
-    row.last_seen_at = now
-    return token
+    """Swap a fresh staff ticket for the session token, once; None when unknown or expired."""
+    return sessions.redeem_ticket(session=session, ticket=ticket, now=now, model=StaffSession)
 
 
 def token_from_cookie_header(header: str) -> str | None:
     """The staff session token in a Cookie header, if any."""
-    cookies = SimpleCookie()
-    try:
-        cookies.load(header or "")
-    except CookieError:
-        return None
-    morsel = cookies.get(STAFF_COOKIE)
-    return morsel.value if morsel and morsel.value else None
+    return sessions.cookie_value(header, STAFF_COOKIE)
 
 
 def staff_for_token(*, session: Session, token: str | None, now: datetime) -> StaffMember | None:
