@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from oktra.accounts.service import ensure_user
+from oktra.accounts.provisioning import ensure_user
 from oktra.tenders.demo import load_demo_tenders
 
 DEMO_EMAIL = "demo@oktra.ma"

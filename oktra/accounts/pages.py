@@ -23,6 +23,62 @@ def _submit(label: str, busy=False) -> rx.Component:
     return rx.button(label, type="submit", size="3", loading=busy, width="100%")
 
 
+def account_fields(lang: str, errors, values=None, email_hint: str = "") -> list[rx.Component]:
+    """Name, email, company and phone: the same fields at sign-up and in the profile."""
+    values = values or {}
+    return [
+        text_field(
+            t(lang, "Full name"),
+            "full_name",
+            errors,
+            autocomplete="name",
+            required=True,
+            default_value=values.get("full_name", ""),
+        ),
+        text_field(
+            t(lang, "Email address"),
+            "email",
+            errors,
+            kind="email",
+            autocomplete="email",
+            required=True,
+            dir_="ltr",
+            hint=email_hint,
+            default_value=values.get("email", ""),
+        ),
+        text_field(
+            t(lang, "Company (optional)"),
+            "company_name",
+            errors,
+            autocomplete="organization",
+            default_value=values.get("company_name", ""),
+        ),
+        text_field(
+            t(lang, "Phone (optional)"),
+            "phone",
+            errors,
+            kind="tel",
+            autocomplete="tel",
+            dir_="ltr",
+            default_value=values.get("phone", ""),
+            hint=t(lang, "Only if you want us to be able to call you."),
+        ),
+    ]
+
+
+def new_password_field(lang: str, errors, name: str = "password", label: str = "") -> rx.Component:
+    """A new password, with the rule a user must meet."""
+    return text_field(
+        label or t(lang, "Password"),
+        name,
+        errors,
+        kind="password",
+        autocomplete="new-password",
+        required=True,
+        hint=t(lang, "At least 10 characters; a few words make a strong password."),
+    )
+
+
 def signup(lang: str) -> rx.Component:
     """Create an account: only what the service needs, consent asked explicitly."""
     errors = SignUpState.errors
@@ -52,46 +108,8 @@ def signup(lang: str) -> rx.Component:
             ),
             form_card(
                 stacked_form(
-                    text_field(
-                        t(lang, "Full name"),
-                        "full_name",
-                        errors,
-                        autocomplete="name",
-                        required=True,
-                    ),
-                    text_field(
-                        t(lang, "Email address"),
-                        "email",
-                        errors,
-                        kind="email",
-                        autocomplete="email",
-                        required=True,
-                        dir_="ltr",
-                    ),
-                    text_field(
-                        t(lang, "Company (optional)"),
-                        "company_name",
-                        errors,
-                        autocomplete="organization",
-                    ),
-                    text_field(
-                        t(lang, "Phone (optional)"),
-                        "phone",
-                        errors,
-                        kind="tel",
-                        autocomplete="tel",
-                        dir_="ltr",
-                        hint=t(lang, "Only if you want us to be able to call you."),
-                    ),
-                    text_field(
-                        t(lang, "Password"),
-                        "password",
-                        errors,
-                        kind="password",
-                        autocomplete="new-password",
-                        required=True,
-                        hint=t(lang, "At least 10 characters; a few words make a strong password."),
-                    ),
+                    *account_fields(lang, errors),
+                    new_password_field(lang, errors),
                     checkbox_field(terms_label, "accept_terms", errors),
                     legal_links,
                     checkbox_field(
@@ -208,15 +226,7 @@ def reset(lang: str) -> rx.Component:
                     id="reset-done",
                 ),
                 stacked_form(
-                    text_field(
-                        t(lang, "New password"),
-                        "password",
-                        errors,
-                        kind="password",
-                        autocomplete="new-password",
-                        required=True,
-                        hint=t(lang, "At least 10 characters; a few words make a strong password."),
-                    ),
+                    new_password_field(lang, errors, label=t(lang, "New password")),
                     rx.cond(
                         errors.contains("token"),
                         rx.callout(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from oktra.accounts.interests import REGIONS, SECTORS
+from oktra.accounts.pages import account_fields, new_password_field
 from oktra.accounts.profile_state import AccountState
 from oktra.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from oktra.ui.forms import field_error, form_card, stacked_form, text_field
@@ -49,40 +50,16 @@ def profile_form(lang: str) -> rx.Component:
     """Name, email, company, phone, language and interests, saved together."""
     errors = AccountState.errors
     return stacked_form(
-        text_field(
-            t(lang, "Full name"),
-            "full_name",
+        *account_fields(
+            lang,
             errors,
-            autocomplete="name",
-            required=True,
-            default_value=AccountState.full_name,
-        ),
-        text_field(
-            t(lang, "Email address"),
-            "email",
-            errors,
-            kind="email",
-            autocomplete="email",
-            required=True,
-            default_value=AccountState.email,
-            dir_="ltr",
-            hint=t(lang, "A new address must be confirmed again."),
-        ),
-        text_field(
-            t(lang, "Company (optional)"),
-            "company_name",
-            errors,
-            autocomplete="organization",
-            default_value=AccountState.company_name,
-        ),
-        text_field(
-            t(lang, "Phone (optional)"),
-            "phone",
-            errors,
-            kind="tel",
-            autocomplete="tel",
-            default_value=AccountState.phone,
-            dir_="ltr",
+            values={
+                "full_name": AccountState.full_name,
+                "email": AccountState.email,
+                "company_name": AccountState.company_name,
+                "phone": AccountState.phone,
+            },
+            email_hint=t(lang, "A new address must be confirmed again."),
         ),
         rx.box(
             rx.el.label(
@@ -123,15 +100,7 @@ def password_form(lang: str) -> rx.Component:
             autocomplete="current-password",
             required=True,
         ),
-        text_field(
-            t(lang, "New password"),
-            "new_password",
-            errors,
-            kind="password",
-            autocomplete="new-password",
-            required=True,
-            hint=t(lang, "At least 10 characters; a few words make a strong password."),
-        ),
+        new_password_field(lang, errors, "new_password", t(lang, "New password")),
         rx.button(t(lang, "Change my password"), type="submit", size="3", variant="outline"),
         on_submit=AccountState.change_password,
         reset_on_submit=True,

@@ -17,7 +17,6 @@ from oktra.accounts.models import User
 from oktra.accounts.passwords import (
     AccountExistsError,
     SignInProvider,
-    hash_password,
     provider_for,
 )
 from oktra.accounts.validation import (
@@ -60,34 +59,6 @@ def get_user_by_email(*, session: Session, email: str) -> User | None:
     if normalized is None:
         return None
     return session.exec(select(User).where(User.email == normalized)).first()
-
-
-def ensure_user(
-    *,
-    session: Session,
-    email: str,
-    full_name: str,
-    password: str | None,
-    company_name: str | None = None,
-    language: str = "fr",
-    verified: bool = False,
-) -> tuple[User, bool]:
-    """Return the user with this email, creating it if absent; the flag says if it was created."""
-    existing = get_user_by_email(session=session, email=email)
-    if existing is not None:
-        return existing, False
-    now = utc_now()
-    user = User(
-        email=normalize_email(email) or email.strip().lower(),
-        full_name=full_name,
-        company_name=company_name,
-        password_hash=hash_password(password) if password else None,
-        language=language,
-        email_verified_at=now if verified else None,
-    )
-    session.add(user)
-    session.flush()
-    return user, True
 
 
 def link(path: str, token: str) -> str:

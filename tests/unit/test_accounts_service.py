@@ -7,7 +7,8 @@ from sqlmodel import select
 
 from oktra.accounts.models import User
 from oktra.accounts.passwords import PasswordTooLongError, hash_password, verify_password
-from oktra.accounts.service import ensure_user, get_user_by_email
+from oktra.accounts.provisioning import ensure_user
+from oktra.accounts.service import get_user_by_email
 
 FAST = 4  # bcrypt's minimum cost keeps these tests quick; production uses 12
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from oktra.accounts import limits, service, sessions
 from oktra.accounts.limits import LimitExceededError
-from oktra.accounts.service import ensure_user
+from oktra.accounts.provisioning import ensure_user
 from oktra.accounts.state import SignInState
 from oktra.admin.models import SecurityEvent
 from oktra.core.clock import utc_now
