@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 from oktra.db import engine_for, get_engine
+from oktra.migrations import outside_models
 from oktra.models import METADATA
 
 config = context.config
@@ -35,6 +36,7 @@ def run_migrations_online() -> None:
             target_metadata=METADATA,
             render_as_batch=engine.dialect.name == "sqlite",
             compare_type=True,
+            include_object=outside_models,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -45,8 +45,19 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+SEARCH_INDEX_OBJECTS = ("tender_fts", "ix_tender_search_")
+
+
+def outside_models(obj, name: str | None, type_: str, reflected: bool, compare_to) -> bool:
+    """Whether autogenerate compares an object: the full-text index (a migration's own
+    dialect-specific DDL, docs/search.md) is not described by the models."""
+    return not (reflected and name and name.startswith(SEARCH_INDEX_OBJECTS))
+
+
 def drift(engine: Engine) -> list:
     """Differences between the models and a migrated database (empty when in step)."""
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": outside_models}
+        )
         return compare_metadata(context, METADATA)

@@ -15,7 +15,8 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import Session
 
 from oktra.tenders.gazetteer import infer_region, load_gazetteer
-from oktra.tenders.models import Buyer, ChangeKind, Status, Tender, TenderChange
+from oktra.tenders.models import Buyer, ChangeKind, Status, Tender, TenderChange, TenderRevision
+from oktra.tenders.searchtext import index_text
 from oktra.tenders.sectors import TAXONOMY_VERSION, assign_sectors
 from oktra.tenders.sources.base import Notice, Rejection
 from oktra.tenders.text import fold
@@ -226,6 +227,8 @@ class Importer:
             default=str,
         )
         row["content_hash"] = hashlib.sha256(canonical.encode()).hexdigest()
+        row["search_title"] = index_text(notice.title)
+        row["search_other"] = index_text(f"{notice.buyer} {notice.reference}")
         return row
 
     def _status(self, notice: Notice) -> str:
@@ -261,6 +264,10 @@ class Importer:
             self._refresh_statistics()
         if changed:
             self._update(changed)
+        if new or changed:
+            self.session.execute(
+                update(TenderRevision).values(revision=TenderRevision.revision + 1)
+            )
 
     def _refresh_statistics(self) -> None:
         """Re-plan lookups as a bulk load grows the table inside its one transaction.

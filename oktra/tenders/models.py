@@ -121,8 +121,10 @@ class Tender(SQLModel, table=True):
     bids_count: int | None = Field(default=None)
     generated_fields: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     content_hash: str = Field(max_length=64)
+    search_title: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    search_other: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, index=True)
 
 
 class TenderChange(SQLModel, table=True):
@@ -148,3 +150,12 @@ class ImportedFile(SQLModel, table=True):
     name: str = Field(max_length=300)
     imported_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     counts: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class TenderRevision(SQLModel, table=True):
+    """One row counting the catalogue's writes, so search caches know when to reload."""
+
+    __tablename__ = "tender_revision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    revision: int = Field(default=0)

@@ -1,0 +1,148 @@
+"""The catalogue in memory, for filters and facet counts: one set of ids per filter value.
+
+Built from the database's columns and replaced whole when the catalogue's version changes (an
+import bumps it); one per database, shared by the threads of a process. Text lookups from the
+full-text index are cached here too, keyed by the same version, so a changed catalogue can never
+be answered from a stale lookup.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from oktra.tenders import bitmaps
+from oktra.tenders.models import Status
+
+TEXT_CACHE_SIZE = 512
+KEPT_DATABASES = 4
+SET_FIELDS = ("category", "procedure", "region", "province", "status", "reserved", "sector")
+
+
+class Snapshot:
+    """Every tender's filterable values, as sets of ids per value and sorted columns."""
+
+    def __init__(self, version: tuple, rows: Iterable[Sequence]) -> None:
+        self.version = version
+        positions: dict[str, dict[str, list[int]]] = {name: {} for name in SET_FIELDS}
+        buyers: dict[int, list[int]] = {}
+        self.buyer_of: dict[int, int] = {}
+        estimates: list[tuple[float, int]] = []
+        published: list[tuple[float, int]] = []
+        deadlines: list[tuple[float, int]] = []
+        ids: list[int] = []
+        for row in rows:
+            (tender_id, category, procedure, region, province, status, reserved, buyer_id) = row[:8]
+            sectors, estimate, published_at, deadline_at = row[8:]
+            ids.append(tender_id)
+            values = {
+                "category": (category,),
+                "procedure": (procedure,),
+                "region": (region,),
+                "province": (province,),
+                "status": (status,),
+                "reserved": ({True: "yes", False: "no"}.get(reserved, "unknown"),),
+                "sector": tuple(sectors or ()),
+            }
+            for name, found in values.items():
+                for value in found:
+                    if value is not None:
+                        positions[name].setdefault(value, []).append(tender_id)
+            buyers.setdefault(buyer_id, []).append(tender_id)
+            self.buyer_of[tender_id] = buyer_id
+            if estimate is not None:
+                estimates.append((float(Decimal(estimate)), tender_id))
+            if published_at is not None:
+                published.append((published_at.timestamp(), tender_id))
+            if deadline_at is not None:
+                deadlines.append((deadline_at.timestamp(), tender_id))
+        self.count = len(ids)
+        self.everything = bitmaps.from_ids(ids)
+        self.sets = {
+            name: {value: bitmaps.from_ids(found) for value, found in by_value.items()}
+            for name, by_value in positions.items()
+        }
+        self.buyers = buyers
+        self.estimate = bitmaps.SortedColumn(estimates)
+        self.published = bitmaps.SortedColumn(published)
+        self.deadline = bitmaps.SortedColumn(deadlines)
+        newest = list(reversed(self.published.ids))
+        self.newest_order = newest + sorted(set(ids) - set(newest), reverse=True)
+        closest = list(self.deadline.ids)
+        self.deadline_order = closest + sorted(set(ids) - set(closest))
+        self.newest_rank = {tender_id: rank for rank, tender_id in enumerate(self.newest_order)}
+        self.deadline_rank = {tender_id: rank for rank, tender_id in enumerate(self.deadline_order)}
+        self._text: OrderedDict[tuple, int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def values(self, name: str, wanted: Iterable[str]) -> int:
+        """Ids having any of these values of a field."""
+        found = 0
+        sets = self.sets[name]
+        for value in wanted:
+            found |= sets.get(value, 0)
+        return found
+
+    def buyer_set(self, buyer_ids: Iterable[int]) -> int:
+        """Ids of the tenders of any of these buyers."""
+        return bitmaps.from_ids(
+            sorted(tender_id for buyer in buyer_ids for tender_id in self.buyers.get(buyer, ()))
+        )
+
+    def statuses(self, now: datetime) -> dict[str, int]:
+        """Ids per status as of `now`: an open or postponed tender past its deadline is closed."""
+        lapsed = self.deadline.between(None, now.timestamp())
+        stored = self.sets["status"]
+        live = stored.get(Status.OPEN, 0) | stored.get(Status.POSTPONED, 0)
+        found = {status: stored.get(status, 0) for status in Status}
+        found[Status.OPEN] &= ~lapsed
+        found[Status.POSTPONED] &= ~lapsed
+        found[Status.CLOSED] |= live & lapsed
+        return found
+
+    def text(self, key: tuple, lookup: Callable[[], list[int]]) -> int:
+        """A full-text lookup's ids as a set, from the cache or from `lookup`."""
+        with self._lock:
+            if key in self._text:
+                self._text.move_to_end(key)
+                return self._text[key]
+        found = bitmaps.from_ids(sorted(lookup()))
+        with self._lock:
+            self._text[key] = found
+            while len(self._text) > TEXT_CACHE_SIZE:
+                self._text.popitem(last=False)
+        return found
+
+
+class Snapshots:
+    """The current snapshot of each database, rebuilt once when its version moves."""
+
+    def __init__(self) -> None:
+        self._current: dict[str, Snapshot] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str, version: tuple, rows: Callable[[], Iterable[Sequence]]) -> Snapshot:
+        """The snapshot of a database at this version, built from `rows` if needed."""
+        found = self._current.get(key)
+        if found is not None and found.version == version:
+            return found
+        with self._lock:
+            found = self._current.get(key)
+            if found is None or found.version != version:
+                found = Snapshot(version, rows())
+                self._current.pop(key, None)
+                self._current[key] = found
+                while len(self._current) > KEPT_DATABASES:
+                    self._current.pop(next(iter(self._current)))
+            return found
+
+    def clear(self) -> None:
+        """Forget every snapshot."""
+        with self._lock:
+            self._current.clear()
+
+
+SNAPSHOTS = Snapshots()
