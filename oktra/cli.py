@@ -133,6 +133,17 @@ def cmd_tenders_import(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_tenders_reindex(args: argparse.Namespace) -> int:
+    from oktra.db import session_scope
+    from oktra.tenders.service import reindex_search
+
+    _ready_database()
+    with session_scope() as session:
+        count = reindex_search(session=session)
+    _out(f"search tokens recomputed for {count} tenders")
+    return 0
+
+
 def cmd_staff_add(args: argparse.Namespace) -> int:
     import getpass
 
@@ -237,6 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tender_import.add_argument("paths", nargs="+", metavar="PATH", help="files to import")
     tender_import.add_argument("--quiet", action="store_true", help="no progress bar")
+    add(
+        tenders,
+        "reindex",
+        "recompute the search tokens of every tender (after a normalizer change)",
+        cmd_tenders_reindex,
+    )
     staff = groups.add_parser("staff", help="staff accounts").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )

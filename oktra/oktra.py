@@ -22,7 +22,8 @@ from oktra.privacy import pages as privacy_pages
 from oktra.public import pages as public_pages
 from oktra.settings import get_settings
 from oktra.tenders import pages as tender_pages
-from oktra.tenders.state import TenderDetailState, TenderListState
+from oktra.tenders import search_pages
+from oktra.tenders.state import TenderDetailState, TenderSearchState
 from oktra.ui.state import LanguageState
 from oktra.ui.theme import STYLE
 
@@ -41,7 +42,7 @@ PAGES = (
     ("reset", account_pages.reset, N_("Choose a new password"), PasswordResetState.load_session),
     ("verify", account_pages.verify, N_("Email confirmation"), VerifyState.verify),
     ("account", profile_pages.account, N_("My account"), AccountState.open_page),
-    ("tenders", tender_pages.tender_list, N_("Open tenders"), TenderListState.load),
+    ("tenders", search_pages.tender_search, N_("Search tenders"), TenderSearchState.load),
     ("tenders/[tender_id]", tender_pages.tender_detail, N_("Tender"), TenderDetailState.load),
 )
 

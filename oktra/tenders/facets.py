@@ -126,13 +126,21 @@ def facet_counts(
     national = snap.sets["region"].get(NATIONAL, 0)
     regions = [code for code in REGION_LABELS if code != NATIONAL] + [NATIONAL]
     statuses = snap.statuses(now)
+    province_base = base_without("province")
+    # Listed: provinces with a result of their own; counted: with the national ones, as
+    # selecting the province would give.
     provinces = _listed(
-        base_without("province"),
+        province_base,
         snap.sets["province"],
-        sorted(snap.sets["province"]),
+        [code for code, found in sorted(snap.sets["province"].items()) if province_base & found],
         criteria.provinces,
         national,
     )
+    provinces += [
+        FacetValue(code, (province_base & national).bit_count(), True)
+        for code in criteria.provinces
+        if code not in {item.value for item in provinces}
+    ]
     procedures = _listed(
         base_without("procedure"),
         snap.sets["procedure"],

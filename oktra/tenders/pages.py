@@ -1,71 +1,76 @@
-"""Tender pages: the open tenders, and one tender in full (demo-generated fields marked)."""
+"""The tender page: one tender in full (demo-generated fields marked), its history and
+similar past awards."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from oktra.i18n import t
-from oktra.tenders.state import TenderDetailState, TenderListState
+from oktra.tenders.state import TenderDetailState
 from oktra.ui.layout import href, page_frame
 
 
-def _demo_badge(lang: str, condition) -> rx.Component:
+def demo_badge(lang: str, condition) -> rx.Component:
     return rx.cond(
         condition,
         rx.badge(t(lang, "Demo data"), color_scheme="amber", variant="soft", class_name="demo"),
     )
 
 
-def _card(lang: str, tender) -> rx.Component:
-    return rx.link(
-        rx.card(
-            rx.flex(
-                rx.badge(tender["status"], color_scheme="green"),
-                _demo_badge(lang, tender["demo"] == "yes"),
-                gap="0.5rem",
+def _source(lang: str) -> rx.Component:
+    return rx.box(
+        rx.heading(t(lang, "Source"), as_="h2", size="4", margin_top="2rem"),
+        rx.text(TenderDetailState.source, size="2", id="tender-source"),
+        rx.cond(
+            TenderDetailState.documents_url != "",
+            rx.link(
+                t(lang, "Open the tender documents"),
+                href=TenderDetailState.documents_url,
+                is_external=True,
+                rel="noopener noreferrer",
+                id="tender-documents",
+                size="2",
             ),
-            rx.heading(tender["title"], as_="h2", size="3", margin_top="0.5rem"),
-            rx.text(tender["buyer"], size="2", color_scheme="gray"),
-            rx.flex(
-                rx.text(tender["place"], size="2"),
-                rx.cond(
-                    tender["deadline"] != "",
-                    rx.text(
-                        t(lang, "Deadline") + ": ", tender["deadline"], size="2", weight="medium"
-                    ),
-                ),
-                rx.text(tender["estimate"], size="2"),
-                gap="1rem",
-                wrap="wrap",
-                margin_top="0.5rem",
-            ),
-            class_name="tender-card",
         ),
-        href=href(lang, "tenders/") + tender["id"],
-        underline="none",
-        color="inherit",
     )
 
 
-def tender_list(lang: str) -> rx.Component:
-    """The open tenders, nearest deadline first."""
-    return page_frame(
-        lang,
-        rx.heading(t(lang, "Open tenders"), as_="h1", size="7"),
-        rx.text(
-            t(lang, "Nearest deadline first. Full search with filters comes next."),
-            color_scheme="gray",
-            margin_bottom="1.5rem",
+def _award(lang: str, award) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.link(award["title"], href=href(lang, "tenders/") + award["id"]),
+            rx.text(award["buyer"], size="1", color_scheme="gray"),
         ),
+        rx.table.cell(award["company"]),
+        rx.table.cell(award["amount"], white_space="nowrap"),
+        rx.table.cell(award["published"], white_space="nowrap"),
+    )
+
+
+def _awards(lang: str) -> rx.Component:
+    return rx.box(
+        rx.heading(t(lang, "Similar past awards"), as_="h2", size="4", margin_top="2rem"),
         rx.cond(
-            TenderListState.loaded & (TenderListState.tenders.length() == 0),
-            rx.callout(t(lang, "No open tender right now."), icon="inbox", id="no-tenders"),
-        ),
-        rx.grid(
-            rx.foreach(TenderListState.tenders, lambda tender: _card(lang, tender)),
-            columns=rx.breakpoints(initial="1", md="2"),
-            gap="1rem",
-            id="tender-list",
+            TenderDetailState.awards.length() == 0,
+            rx.text(t(lang, "No similar award on record yet."), color_scheme="gray", size="2"),
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            rx.table.column_header_cell(t(lang, "Tender")),
+                            rx.table.column_header_cell(t(lang, "Awarded to")),
+                            rx.table.column_header_cell(t(lang, "Amount")),
+                            rx.table.column_header_cell(t(lang, "Published")),
+                        )
+                    ),
+                    rx.table.body(
+                        rx.foreach(TenderDetailState.awards, lambda award: _award(lang, award))
+                    ),
+                    size="1",
+                    id="similar-awards",
+                ),
+                overflow_x="auto",
+            ),
         ),
     )
 
@@ -77,7 +82,7 @@ def tender_detail(lang: str) -> rx.Component:
         rx.data_list.value(
             rx.flex(
                 rx.text(field["value"]),
-                _demo_badge(lang, field["demo"] != ""),
+                demo_badge(lang, field["demo"] != ""),
                 gap="0.5rem",
                 wrap="wrap",
                 align="center",
@@ -88,7 +93,7 @@ def tender_detail(lang: str) -> rx.Component:
     )
     return page_frame(
         lang,
-        rx.link(t(lang, "All open tenders"), href=href(lang, "tenders"), size="2"),
+        rx.link(t(lang, "Search tenders"), href=href(lang, "tenders"), size="2"),
         rx.cond(
             TenderDetailState.found,
             rx.box(
@@ -118,6 +123,12 @@ def tender_detail(lang: str) -> rx.Component:
                     ),
                     id="tender-history",
                 ),
+                rx.cond(
+                    TenderDetailState.history.length() == 0,
+                    rx.text(t(lang, "No change since publication."), color_scheme="gray", size="2"),
+                ),
+                _source(lang),
+                _awards(lang),
             ),
             rx.callout(
                 t(lang, "This tender does not exist."),

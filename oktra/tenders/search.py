@@ -48,7 +48,7 @@ def snapshot(*, session: Session) -> Snapshot:
     return SNAPSHOTS.get(key, version, lambda: search_db.catalogue_rows(session=session))
 
 
-def _term_set(session: Session, snap: Snapshot, term: tuple[str, ...], title_only: bool) -> int:
+def term_set(session: Session, snap: Snapshot, term: tuple[str, ...], title_only: bool) -> int:
     return snap.text(
         (title_only, term),
         lambda: search_db.term_ids(session=session, term=term, title_only=title_only),
@@ -59,9 +59,9 @@ def text_set(*, session: Session, snap: Snapshot, query: ParsedQuery) -> int:
     """Ids holding every required term and no excluded one (everything for an empty query)."""
     found = snap.everything
     for term in query.required:
-        found &= _term_set(session, snap, term, False)
+        found &= term_set(session, snap, term, False)
     for term in query.excluded:
-        found &= ~_term_set(session, snap, term, False)
+        found &= ~term_set(session, snap, term, False)
     return found
 
 
@@ -160,7 +160,7 @@ def _page_ids(
         return _ordered(snap, members, sort, skip, take)
     in_title = members
     for term in query.required:
-        in_title &= _term_set(session, snap, term, True)
+        in_title &= term_set(session, snap, term, True)
     first_count = in_title.bit_count()
     ids = _ordered(snap, in_title, Sort.NEWEST, skip, take) if skip < first_count else []
     if len(ids) < take:

@@ -6,14 +6,22 @@ import hashlib
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from oktra.core.clock import utc_now
 from oktra.core.errors import NotFoundError, OktraError
 from oktra.tenders.gazetteer import REGION_LABELS
 from oktra.tenders.ingest import Importer, ImportReport, Progress
-from oktra.tenders.models import NATIONAL, ImportedFile, Tender, TenderChange
+from oktra.tenders.models import (
+    NATIONAL,
+    Buyer,
+    ImportedFile,
+    Tender,
+    TenderChange,
+    TenderRevision,
+)
+from oktra.tenders.searchtext import index_text
 from oktra.tenders.sectors import LABELS as SECTOR_LABELS
 from oktra.tenders.sources.base import Reading, Source
 from oktra.tenders.sources.ocds import OcdsSource
@@ -135,6 +143,31 @@ def tender_history(*, session: Session, tender_id: int) -> list[TenderChange]:
             .order_by(TenderChange.changed_at, TenderChange.id)
         )
     )
+
+
+def reindex_search(*, session: Session, batch: int = 2000) -> int:
+    """Recompute every tender's search tokens (after a change of the normalizer or of its
+    stopwords); the full-text index follows, and search caches reload. Returns the count."""
+    rows = session.execute(
+        select(Tender.id, Tender.title, Tender.reference, Buyer.name).join(
+            Buyer, Buyer.id == Tender.buyer_id
+        )
+    ).all()
+    for start in range(0, len(rows), batch):
+        session.execute(
+            update(Tender),
+            [
+                {
+                    "id": tender_id,
+                    "search_title": index_text(title),
+                    "search_other": index_text(f"{buyer} {reference}"),
+                }
+                for tender_id, title, reference, buyer in rows[start : start + batch]
+            ],
+        )
+    session.execute(update(TenderRevision).values(revision=TenderRevision.revision + 1))
+    session.flush()
+    return len(rows)
 
 
 def sector_choices() -> tuple[tuple[str, str], ...]:

@@ -1,30 +1,93 @@
-"""Tender pages' state: the open tenders, and one tender with its history."""
+"""Tender pages' state: the search page, and one tender with its history."""
 
 from __future__ import annotations
 
+import logging
+from urllib.parse import parse_qs
+
 import reflex as rx
+from sqlalchemy.exc import SQLAlchemyError
 
 from oktra.accounts.state import AuthState
+from oktra.core.clock import utc_now
 from oktra.db import session_scope
-from oktra.tenders import views
+from oktra.i18n import t
+from oktra.tenders import search_views, views
+from oktra.tenders.criteria import PAGE_PARAM, from_params
 from oktra.tenders.service import tender_history
+from oktra.tenders.similar import similar_awards
+
+LOGGER = logging.getLogger(__name__)
+# Search form field -> URL parameter (criteria.PARAMS).
+FORM_PARAMS = {
+    "q": "q",
+    "budget_min": "min",
+    "budget_max": "max",
+    "published_from": "from",
+    "published_to": "to",
+}
 
 
-class TenderListState(AuthState):
-    """The open tenders, nearest deadline first."""
+class TenderSearchState(AuthState):
+    """The search page: everything it shows comes from its address (docs/search.md)."""
 
-    tenders: list[dict[str, str]] = []  # noqa: RUF012 - Reflex state var
-    loaded: bool = False
+    text: str = ""
+    budget_min: str = ""
+    budget_max: str = ""
+    published_from: str = ""
+    published_to: str = ""
+    cards: list[dict[str, str]] = []  # noqa: RUF012 - Reflex state var
+    facets: list[dict[str, str]] = []  # noqa: RUF012 - Reflex state var
+    chips: list[dict[str, str]] = []  # noqa: RUF012 - Reflex state var
+    sorts: list[dict[str, str]] = []  # noqa: RUF012 - Reflex state var
+    problems: list[str] = []  # noqa: RUF012 - Reflex state var
+    total: int = -1
+    summary: str = ""
+    ignored: str = ""
+    common_words_only: bool = False
+    page_label: str = ""
+    previous_href: str = ""
+    next_href: str = ""
+    clear_href: str = ""
+    failed: bool = False
+    _params: str = ""
 
     @rx.event
     def load(self):
-        """Read the open tenders in the page's language."""
+        """Run the search the address describes."""
         self._refresh()
         lang = self.page_lang
-        with session_scope() as session:
-            rows = views.latest_open(session=session)
-            self.tenders = [views.tender_summary(tender, buyer, lang) for tender, buyer in rows]
-        self.loaded = True
+        self._params = self.router.url.query
+        reading = from_params(parse_qs(self._params))
+        criteria, now = reading.criteria, utc_now()
+        self.text = criteria.text
+        self.budget_min = str(criteria.budget_min) if criteria.budget_min is not None else ""
+        self.budget_max = str(criteria.budget_max) if criteria.budget_max is not None else ""
+        self.published_from = criteria.published_from.isoformat() if criteria.published_from else ""
+        self.published_to = criteria.published_to.isoformat() if criteria.published_to else ""
+        self.problems = [t(lang, problem) for problem in reading.problems]
+        try:
+            with session_scope() as session:
+                page = search_views.search_page(
+                    session=session, lang=lang, criteria=criteria, page=reading.page, now=now
+                )
+        except SQLAlchemyError:
+            LOGGER.exception("search failed")
+            self.failed, self.total, self.cards, self.facets = True, 0, [], []
+            return
+        self.failed = False
+        for name, value in page.items():
+            setattr(self, name, value)
+
+    @rx.event
+    def submit(self, form_data: dict):
+        """Apply the search form (words, amounts, dates) to the current address."""
+        params = parse_qs(self._params)
+        for field, key in FORM_PARAMS.items():
+            params[key] = [str(form_data.get(field, "")).strip()]
+        params.pop(PAGE_PARAM, None)
+        reading = from_params(params)
+        return rx.redirect(search_views.address(self.page_lang, reading.criteria))
 
 
 class TenderDetailState(AuthState):
@@ -33,6 +96,9 @@ class TenderDetailState(AuthState):
     title: str = ""
     fields: list[dict[str, str]] = []  # noqa: RUF012 - Reflex state var
     history: list[dict[str, str]] = []  # noqa: RUF012 - Reflex state var
+    awards: list[dict[str, str]] = []  # noqa: RUF012 - Reflex state var
+    source: str = ""
+    documents_url: str = ""
     found: bool = True
 
     @rx.event
@@ -49,6 +115,7 @@ class TenderDetailState(AuthState):
             )
             if found is None:
                 self.found, self.title, self.fields, self.history = False, "", [], []
+                self.awards, self.source, self.documents_url = [], "", ""
                 return
             tender, buyer = found
             self.found, self.title = True, tender.title
@@ -56,3 +123,6 @@ class TenderDetailState(AuthState):
             self.history = views.history_rows(
                 tender_history(session=session, tender_id=tender.id), lang
             )
+            self.source = views.source_label(tender, lang)
+            self.documents_url = tender.documents_url or ""
+            self.awards = views.award_rows(similar_awards(session=session, tender=tender), lang)

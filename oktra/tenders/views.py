@@ -118,6 +118,34 @@ def tender_fields(tender: Tender, buyer: Buyer, lang: str) -> list[dict[str, str
     ]
 
 
+SOURCE_LABELS = {
+    "pmmp": N_("Moroccan public procurement portal (marchespublics.gov.ma)"),
+    "ocds": N_("Open Contracting (OCDS) publication"),
+    "demo": N_("Demonstration notice derived from the procurement portal"),
+}
+
+
+def source_label(tender: Tender, lang: str) -> str:
+    """Where a notice comes from, and its identifier there."""
+    name = t(lang, SOURCE_LABELS.get(tender.source, tender.source))
+    return f"{name} · {tender.source_id}"
+
+
+def award_rows(rows: list[tuple[Tender, Buyer]], lang: str) -> list[dict[str, str]]:
+    """Past awards: who won, for how much, when."""
+    return [
+        {
+            "id": str(tender.id),
+            "title": tender.title,
+            "buyer": buyer.name,
+            "company": tender.award_company or "",
+            "amount": _money(tender.award_amount, lang) or t(lang, "Amount not published"),
+            "published": _when(tender.published_at, lang),
+        }
+        for tender, buyer in rows
+    ]
+
+
 def history_rows(changes: list[TenderChange], lang: str) -> list[dict[str, str]]:
     """A tender's history, oldest first."""
     return [
