@@ -18,7 +18,7 @@ from oktra.i18n import N_, format_date, format_money, t
 from oktra.tenders.criteria import SORT_LABELS, Criteria, Sort, to_params
 from oktra.tenders.facets import BUDGET_BUCKETS, FacetValue, published_since
 from oktra.tenders.gazetteer import REGION_LABELS, load_gazetteer
-from oktra.tenders.models import CATEGORY_LABELS, STATUS_LABELS, Buyer, Status, Tender
+from oktra.tenders.models import CATEGORY_LABELS, NATIONAL, STATUS_LABELS, Buyer, Status, Tender
 from oktra.tenders.search import COMMON_WORDS_ONLY, SearchResult, search
 from oktra.tenders.search_db import buyer_names
 from oktra.tenders.sectors import LABELS as SECTOR_LABELS
@@ -75,7 +75,8 @@ def _label(lang: str, facet: str, value: str, buyers: dict[int, str]) -> str:
     if facet == "sector":
         return t(lang, SECTOR_LABELS.get(value, value))
     if facet == "region":
-        return t(lang, NATIONAL_LABEL if value == "national" else REGION_LABELS.get(value, value))
+        label = NATIONAL_LABEL if value == NATIONAL else REGION_LABELS.get(value, value)
+        return t(lang, label)
     if facet == "province":
         province = load_gazetteer().provinces.get(value)
         return province[2] if province else value
