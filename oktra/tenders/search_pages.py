@@ -119,11 +119,16 @@ def _filters_panel(lang: str) -> rx.Component:
     )
 
 
-def _labelled_input(label: str, name: str, value, kind: str, **props) -> rx.Component:
+def _labelled_input(label: str, name: str, kind: str, **props) -> rx.Component:
     return rx.flex(
         rx.el.label(label, html_for=f"search-{name}", style={"font_size": "0.85rem"}),
         rx.input(
-            name=name, id=f"search-{name}", type=kind, default_value=value, key=value, **props
+            name=name,
+            id=f"search-{name}",
+            type=kind,
+            value=getattr(S, name),
+            on_change=lambda value: S.edit(name, value),
+            **props,
         ),
         direction="column",
         gap="0.2rem",
@@ -148,8 +153,8 @@ def _search_form(lang: str) -> rx.Component:
                 name="q",
                 id="search-q",
                 type="search",
-                default_value=S.text,
-                key=S.text,
+                value=S.text,
+                on_change=lambda value: S.edit("text", value),
                 placeholder=t(
                     lang, 'e.g. fourniture informatique, "matériel de bureau", -location'
                 ),
@@ -168,16 +173,10 @@ def _search_form(lang: str) -> rx.Component:
                 style={"cursor": "pointer", "margin_top": "0.5rem"},
             ),
             rx.grid(
-                _labelled_input(
-                    t(lang, "Minimum estimate (MAD)"), "budget_min", S.budget_min, "number", min="0"
-                ),
-                _labelled_input(
-                    t(lang, "Maximum estimate (MAD)"), "budget_max", S.budget_max, "number", min="0"
-                ),
-                _labelled_input(
-                    t(lang, "Published from"), "published_from", S.published_from, "date"
-                ),
-                _labelled_input(t(lang, "Published until"), "published_to", S.published_to, "date"),
+                _labelled_input(t(lang, "Minimum estimate (MAD)"), "budget_min", "number", min="0"),
+                _labelled_input(t(lang, "Maximum estimate (MAD)"), "budget_max", "number", min="0"),
+                _labelled_input(t(lang, "Published from"), "published_from", "date"),
+                _labelled_input(t(lang, "Published until"), "published_to", "date"),
                 columns=rx.breakpoints(initial="1", sm="2", md="4"),
                 gap="0.75rem",
                 margin_top="0.5rem",
@@ -313,6 +312,7 @@ def _results(lang: str) -> rx.Component:
             direction="column",
             gap="0.75rem",
             id="results",
+            data_query=S.loaded_query,
         ),
         _pagination(lang),
         min_width="0",

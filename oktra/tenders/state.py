@@ -18,14 +18,15 @@ from oktra.tenders.service import tender_history
 from oktra.tenders.similar import similar_awards
 
 LOGGER = logging.getLogger(__name__)
-# Search form field -> URL parameter (criteria.PARAMS).
+# Search form field (a state var) -> URL parameter (criteria.PARAMS).
 FORM_PARAMS = {
-    "q": "q",
+    "text": "q",
     "budget_min": "min",
     "budget_max": "max",
     "published_from": "from",
     "published_to": "to",
 }
+FORM_FIELDS = frozenset(FORM_PARAMS)
 
 
 class TenderSearchState(AuthState):
@@ -50,15 +51,21 @@ class TenderSearchState(AuthState):
     next_href: str = ""
     clear_href: str = ""
     failed: bool = False
-    _params: str = ""
+    loaded_query: str = ""
+
+    @rx.event
+    def edit(self, name: str, value: str):
+        """Keep what the user types in the search form's fields."""
+        if name in FORM_FIELDS:
+            setattr(self, name, str(value)[:10_000])
 
     @rx.event
     def load(self):
         """Run the search the address describes."""
         self._refresh()
         lang = self.page_lang
-        self._params = self.router.url.query
-        reading = from_params(parse_qs(self._params))
+        self.loaded_query = self.router.url.query
+        reading = from_params(parse_qs(self.loaded_query))
         criteria, now = reading.criteria, utc_now()
         self.text = criteria.text
         self.budget_min = str(criteria.budget_min) if criteria.budget_min is not None else ""
@@ -82,9 +89,9 @@ class TenderSearchState(AuthState):
     @rx.event
     def submit(self, form_data: dict):
         """Apply the search form (words, amounts, dates) to the current address."""
-        params = parse_qs(self._params)
+        params = parse_qs(self.loaded_query)
         for field, key in FORM_PARAMS.items():
-            params[key] = [str(form_data.get(field, "")).strip()]
+            params[key] = [str(getattr(self, field)).strip()]
         params.pop(PAGE_PARAM, None)
         reading = from_params(params)
         return rx.redirect(search_views.address(self.page_lang, reading.criteria))

@@ -1,4 +1,5 @@
-"""The demo catalogue on screen: open tenders, and every demo-generated field marked as such."""
+"""The demo catalogue on screen: open tenders, every demo-generated field marked as such, the
+source and similar past awards."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from playwright.sync_api import Page, expect
 
 
 def test_open_tenders_list_marks_demo_notices_and_opens_one(page: Page):
-    page.goto("/fr/tenders")
+    page.goto("/fr/tenders?status=open")
     cards = page.locator(".tender-card")
     expect(cards.first).to_be_visible()
     expect(cards.first.locator(".demo")).to_have_text("Données de démo")
     title = cards.first.locator("h2").inner_text()
-    cards.first.click()
+    cards.first.locator(".tender-link").click()
     expect(page).to_have_url(re.compile(r"/fr/tenders/\d+"))
     expect(page.locator("h1")).to_have_text(title)
     fields = page.locator(".tender-field")
@@ -28,3 +29,14 @@ def test_open_tenders_list_marks_demo_notices_and_opens_one(page: Page):
 def test_an_unknown_tender_says_so(page: Page):
     page.goto("/en/tenders/999999")
     expect(page.locator("#tender-missing")).to_be_visible()
+
+
+def test_a_tender_page_shows_its_source_and_similar_past_awards(page: Page):
+    page.goto("/en/tenders?q=fournitures+informatiques&status=open")
+    page.locator(".tender-card .tender-link").first.click()
+    expect(page.locator("#tender-source")).to_contain_text("procurement portal")
+    expect(page.locator("#tender-documents")).to_be_visible()
+    awards = page.locator("#similar-awards tbody tr")
+    expect(awards.first).to_be_visible()
+    expect(awards.first).to_contain_text("MAD")
+    assert page.watch.console_errors == []
