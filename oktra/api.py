@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from oktra.accounts import routes as auth_routes
 from oktra.admin import routes as staff_routes
+from oktra.alerts import routes as alert_routes
 from oktra.core.errors import ConfigError
 from oktra.db import check_database, get_engine
 from oktra.migrations import current_revision, head_revision
@@ -36,5 +37,6 @@ def build_api() -> Starlette:
             Route("/health", health, methods=["GET"]),
             *auth_routes.ROUTES,
             *staff_routes.ROUTES,
+            *alert_routes.ROUTES,
         ]
     )

@@ -130,6 +130,12 @@ def cmd_tenders_import(args: argparse.Namespace) -> int:
         _out(f"{path.name}: " + ", ".join(f"{key} {value}" for key, value in counts.items()))
         for line in report.rejected:
             _out(f"  rejected {line.location}: {line.reason}")
+    if not args.no_match:
+        from oktra.jobs import find_job
+        from oktra.scheduler import run_job
+
+        run = run_job(find_job("match_alerts"), trigger="import")
+        _out(f"alerts: {run.counts}")
     return 1 if failed else 0
 
 
@@ -248,6 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tender_import.add_argument("paths", nargs="+", metavar="PATH", help="files to import")
     tender_import.add_argument("--quiet", action="store_true", help="no progress bar")
+    tender_import.add_argument(
+        "--no-match", action="store_true", help="do not match the new tenders against alerts now"
+    )
     add(
         tenders,
         "reindex",

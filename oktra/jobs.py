@@ -11,6 +11,7 @@ from sqlmodel import Session
 from oktra.accounts.jobs import purge_ended_sessions
 from oktra.admin.audit import purge_audit_events
 from oktra.admin.security import purge_security_events
+from oktra.alerts.jobs import match_alerts, purge_alert_matches
 from oktra.core.clock import MOROCCO
 from oktra.notifications.jobs import purge_emails, send_emails
 from oktra.scheduler import JobSpec, prune_job_runs
@@ -36,6 +37,18 @@ def all_jobs() -> list[JobSpec]:
             func=ingest_watched_folder,
             trigger=IntervalTrigger(minutes=get_settings().tender_inbox_minutes),
             description="Import new tender files from the watched folder (OKTRA_TENDER_INBOX)",
+        ),
+        JobSpec(
+            name="match_alerts",
+            func=match_alerts,
+            trigger=IntervalTrigger(seconds=60),
+            description="Match new or changed tenders against every active alert",
+        ),
+        JobSpec(
+            name="purge_alert_matches",
+            func=purge_alert_matches,
+            trigger=CronTrigger(hour=4, minute=5, timezone=MOROCCO),
+            description="Delete alert matches older than one year",
         ),
         JobSpec(
             name="send_emails",

@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from oktra.accounts import models as accounts_models
 from oktra.admin import models as admin_models
+from oktra.alerts import models as alerts_models
 from oktra.core import models as core_models
 from oktra.notifications import models as notifications_models
 from oktra.privacy import models as privacy_models
@@ -15,6 +16,7 @@ __all__ = [
     "METADATA",
     "accounts_models",
     "admin_models",
+    "alerts_models",
     "core_models",
     "notifications_models",
     "privacy_models",

@@ -12,6 +12,8 @@ from oktra.accounts.profile_state import AccountState
 from oktra.accounts.state import AuthState, PasswordResetState, VerifyState
 from oktra.admin import pages as staff_pages
 from oktra.admin.state import StaffUsersState
+from oktra.alerts import pages as alert_pages
+from oktra.alerts.state import AlertFormState, AlertsState
 from oktra.api import build_api
 from oktra.i18n import LANGUAGES, N_, t
 from oktra.lifespan import scheduler_lifespan
@@ -44,6 +46,8 @@ PAGES = (
     ("account", profile_pages.account, N_("My account"), AccountState.open_page),
     ("tenders", search_pages.tender_search, N_("Search tenders"), TenderSearchState.load),
     ("tenders/[tender_id]", tender_pages.tender_detail, N_("Tender"), TenderDetailState.load),
+    ("alerts", alert_pages.alerts_page, N_("My alerts"), AlertsState.open_page),
+    ("alerts/edit", alert_pages.alert_form_page, N_("Alert"), AlertFormState.open_page),
 )
 
 

@@ -323,7 +323,19 @@ def tender_search(lang: str) -> rx.Component:
     """The search page."""
     return page_frame(
         lang,
-        rx.heading(t(lang, "Search tenders"), as_="h1", size="7", margin_bottom="1rem"),
+        rx.flex(
+            rx.heading(t(lang, "Search tenders"), as_="h1", size="7"),
+            rx.link(
+                rx.button(rx.icon("bell", size=16), t(lang, "Save as alert"), variant="outline"),
+                href=S.alert_href,
+                id="save-as-alert",
+            ),
+            justify="between",
+            align="center",
+            wrap="wrap",
+            gap="0.75rem",
+            margin_bottom="1rem",
+        ),
         _search_form(lang),
         rx.foreach(
             S.problems,

@@ -53,6 +53,13 @@ class TenderSearchState(AuthState):
     failed: bool = False
     loaded_query: str = ""
 
+    @rx.var
+    def alert_href(self) -> str:
+        """The alert form, filled with this search's criteria (sign-in comes first if needed)."""
+        return f"/{self.page_lang}/alerts/edit" + (
+            f"?{self.loaded_query}" if self.loaded_query else ""
+        )
+
     @rx.event
     def edit(self, name: str, value: str):
         """Keep what the user types in the search form's fields."""

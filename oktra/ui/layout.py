@@ -61,6 +61,10 @@ def header(lang: str) -> rx.Component:
                 *[rx.link(label, href=url, color_scheme="gray") for label, url in nav_links],
                 rx.cond(
                     AuthState.signed_in,
+                    rx.link(t(lang, "My alerts"), href=href(lang, "alerts"), id="nav-alerts"),
+                ),
+                rx.cond(
+                    AuthState.signed_in,
                     rx.link(t(lang, "My account"), href=href(lang, "account"), id="nav-account"),
                     rx.link(t(lang, "Sign in"), href=href(lang, "signin"), id="nav-signin"),
                 ),
