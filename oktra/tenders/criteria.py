@@ -21,6 +21,9 @@ from oktra.tenders.sectors import LABELS as SECTOR_LABELS
 
 MAX_VALUES = 50
 MAX_DAYS = 3650
+MAX_TEXT = 10_000
+MAX_ID = 2**31 - 1
+MAX_PAGE = 10_000
 PAGE_SIZE = 20
 
 
@@ -37,6 +40,11 @@ SORT_LABELS = {
     Sort.NEWEST: N_("Newest first"),
     Sort.DEADLINE: N_("Closest deadline"),
 }
+
+
+def _unset(value: object) -> bool:
+    """Whether a field holds its default: 0 (an amount, a number of days) is a value."""
+    return value is None or value is False or value in ((), "")
 
 
 @dataclass(frozen=True)
@@ -74,7 +82,7 @@ class Criteria:
     def filtered(self) -> bool:
         """Whether any filter beyond the text is set."""
         return any(
-            getattr(self, item.name) not in (None, (), False)
+            not _unset(getattr(self, item.name))
             for item in fields(self)
             if item.name not in ("text", "sort")
         )
@@ -138,8 +146,16 @@ def _amount(text: str) -> Decimal | None:
     return value if value.is_finite() and Decimal(0) <= value < Decimal("1e14") else None
 
 
+def _number(text: str, limit: int) -> int | None:
+    """A whole number written in ASCII digits, at most `limit`; anything else is None."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(limit)):
+        return None
+    value = int(text)
+    return value if value <= limit else None
+
+
 def _days(text: str) -> int | None:
-    return int(text) if text.isdigit() and int(text) <= MAX_DAYS else None
+    return _number(text, MAX_DAYS)
 
 
 def _date(text: str) -> date | None:
@@ -169,7 +185,11 @@ _SCALARS = {
 def from_params(params: Mapping[str, Sequence[str] | str]) -> Reading:
     """Criteria from URL parameters (or any mapping of lists of strings)."""
     problems: list[str] = []
-    values: dict[str, object] = {"text": " ".join(_values(params, "q"))[:10_000]}
+    raw_text = params.get("q", ())
+    texts = [raw_text] if isinstance(raw_text, str) else list(raw_text)
+    # The words are kept as typed: a comma is not a separator there ("x,-y" is not "x -y").
+    text = " ".join(str(item).strip() for item in texts if str(item).strip())
+    values: dict[str, object] = {"text": text[:MAX_TEXT]}
     choices = _choices()
     for name, allowed in choices.items():
         wanted = _values(params, PARAMS[name])
@@ -180,8 +200,10 @@ def from_params(params: Mapping[str, Sequence[str] | str]) -> Reading:
     values["procedures"] = tuple(
         dict.fromkeys(value[:60] for value in _values(params, "procedure"))
     )
-    buyers = _values(params, "buyer")
-    values["buyers"] = tuple(dict.fromkeys(int(value) for value in buyers if value.isdigit()))
+    buyers = [(value, _number(value, MAX_ID)) for value in _values(params, "buyer")]
+    values["buyers"] = tuple(dict.fromkeys(number for _, number in buyers if number))
+    if any(not number for _, number in buyers):
+        problems.append(N_("Some filters were not recognized and were ignored."))
     values["reserved_sme"] = _values(params, "sme")[:1] in (["1"], ["yes"], ["true"])
     for name, (read, problem) in _SCALARS.items():
         raw = _values(params, PARAMS[name])[:1]
@@ -192,7 +214,7 @@ def from_params(params: Mapping[str, Sequence[str] | str]) -> Reading:
     sort = _values(params, "sort")[:1]
     values["sort"] = Sort(sort[0]) if sort and sort[0] in {item.value for item in Sort} else None
     page = _values(params, PAGE_PARAM)[:1]
-    number = int(page[0]) if page and page[0].isdigit() and 0 < int(page[0]) <= 10_000 else 1
+    number = (_number(page[0], MAX_PAGE) if page else None) or 1
     return Reading(Criteria(**values), page=number, problems=list(dict.fromkeys(problems)))
 
 
@@ -202,7 +224,7 @@ def to_params(criteria: Criteria, page: int = 1) -> list[tuple[str, str]]:
     for item in fields(criteria):
         value = getattr(criteria, item.name)
         key = PARAMS[item.name]
-        if value in (None, (), False, ""):
+        if _unset(value):
             continue
         if isinstance(value, tuple):
             pairs.extend((key, str(part)) for part in value)
