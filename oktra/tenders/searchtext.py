@@ -30,12 +30,15 @@ STOPWORDS = frozenset(
 
 _WORD = re.compile(r"[^\W_]+")
 _QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"'})
+# Ligatures Unicode does not decompose: "main d'œuvre" is also written "main d'oeuvre".
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 _STEMMER = snowballstemmer.stemmer("french")
 
 
 def fold(text: str) -> str:
-    """Lower case, accents and other combining marks removed, compatibility forms unified."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Lower case, accents and other combining marks removed, compatibility forms and the
+    French ligatures (œ, æ) unified."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
@@ -87,18 +90,22 @@ class ParsedQuery:
 
 
 _UNIT = re.compile(r'(-?)"([^"]*)"|(\S+)')
+_LAST_WORD = re.compile(r"\S+\Z")
 
 
 def parse_query(text: str) -> ParsedQuery:
     """Read a user's query: words (all required), "quoted phrases", -excluded words or phrases.
 
     Never fails: an unbalanced quote is read as a blank, operators of SQL or FTS syntax are
-    punctuation, a query over MAX_QUERY_CHARS is cut, and words that give no token (common
-    words such as "de") are listed as ignored.
+    punctuation, a query over MAX_QUERY_CHARS is cut between words, and words that give no
+    token (common words such as "de") are listed as ignored.
     """
     text = text.translate(_QUOTES)
     truncated = len(text) > MAX_QUERY_CHARS
-    text = text[:MAX_QUERY_CHARS]
+    if truncated:
+        # A word cut at the limit would be another word ("fournitu"): it is left out.
+        cut = text[:MAX_QUERY_CHARS]
+        text = cut if text[MAX_QUERY_CHARS].isspace() else _LAST_WORD.sub("", cut)
     if text.count('"') % 2:
         last = text.rfind('"')
         text = text[:last] + " " + text[last + 1 :]
