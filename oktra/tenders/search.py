@@ -147,6 +147,21 @@ def _ordered(snap: Snapshot, members: int, sort: Sort, skip: int, take: int) -> 
     return bitmaps.walk(order, members, skip, take)
 
 
+def _in_turn(snap: Snapshot, parts: list[tuple[int, Sort]], skip: int, take: int) -> list[int]:
+    """A page over consecutive parts of the results, each part in its own order."""
+    ids: list[int] = []
+    for members, sort in parts:
+        count = members.bit_count()
+        if skip >= count:
+            skip -= count
+            continue
+        ids += _ordered(snap, members, sort, skip, take - len(ids))
+        skip = 0
+        if len(ids) >= take:
+            break
+    return ids
+
+
 def _page_ids(
     session: Session,
     snap: Snapshot,
@@ -155,7 +170,14 @@ def _page_ids(
     sort: Sort,
     skip: int,
     take: int,
+    now: datetime,
 ) -> list[int]:
+    if sort == Sort.DEADLINE:
+        # Closest deadline: the deadlines still ahead, soonest first; then the others (passed or
+        # unknown), newest first. A deadline passed long ago is not a close one.
+        upcoming = members & snap.deadline.between(now.timestamp(), None)
+        parts = [(upcoming, Sort.DEADLINE), (members & ~upcoming, Sort.NEWEST)]
+        return _in_turn(snap, parts, skip, take)
     if sort != Sort.RELEVANCE or not query.required:
         return _ordered(snap, members, sort, skip, take)
     in_title = members
@@ -192,7 +214,7 @@ def search(
     pages = -(-total // page_size)
     page = max(1, min(page, pages or 1))
     start = (page - 1) * page_size
-    ids = _page_ids(session, snap, query, members, sort, start, page_size)
+    ids = _page_ids(session, snap, query, members, sort, start, page_size, now)
     facets = facet_counts(snap, criteria, now, lambda skip: _all(sets, matched, skip))
     return SearchResult(
         total=total,
