@@ -37,6 +37,7 @@ def upgrade() -> None:
     sa.Column('feed_token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('paused_at', oktra.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('pause_reason', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('revision', sa.Integer(), nullable=False),
     sa.Column('created_at', oktra.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', oktra.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], ),
@@ -44,7 +45,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('feed_token_hash')
     )
     with op.batch_alter_table('saved_search', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_saved_search_updated_at'), ['updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_saved_search_user_id'), ['user_id'], unique=False)
 
     op.create_table('alert_match',
@@ -95,7 +95,6 @@ def downgrade() -> None:
     op.drop_table('alert_match')
     with op.batch_alter_table('saved_search', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_saved_search_user_id'))
-        batch_op.drop_index(batch_op.f('ix_saved_search_updated_at'))
 
     op.drop_table('saved_search')
     op.drop_table('alert_match_cursor')

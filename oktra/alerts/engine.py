@@ -84,7 +84,7 @@ class IndexHolder:
     """One process's index, per database, with the version of each search it holds."""
 
     def __init__(self) -> None:
-        self._indexes: dict[str, tuple[MatchIndex, dict[int, datetime]]] = {}
+        self._indexes: dict[str, tuple[MatchIndex, dict[int, int]]] = {}
         self._lock = threading.Lock()
 
     def synced(self, session: Session) -> MatchIndex:
@@ -101,9 +101,9 @@ class IndexHolder:
                 self._indexes[key] = (index, {})
             index, versions = self._indexes[key]
             current = {
-                search_id: updated
-                for search_id, updated in session.execute(
-                    select(SavedSearch.id, SavedSearch.updated_at).where(
+                search_id: revision
+                for search_id, revision in session.execute(
+                    select(SavedSearch.id, SavedSearch.revision).where(
                         SavedSearch.paused_at.is_(None)
                     )
                 )
@@ -111,7 +111,7 @@ class IndexHolder:
             for search_id in set(versions) - set(current):
                 index.remove(search_id)
                 del versions[search_id]
-            changed = [sid for sid, updated in current.items() if versions.get(sid) != updated]
+            changed = [sid for sid, revision in current.items() if versions.get(sid) != revision]
             for start in range(0, len(changed), 5000):
                 batch = changed[start : start + 5000]
                 for search_id, stored in session.execute(
@@ -132,8 +132,10 @@ INDEXES = IndexHolder()
 
 def _insert_ignore(session: Session):
     dialect = session.get_bind().dialect.name
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(AlertMatch)
-    return statement.on_conflict_do_nothing(index_elements=["saved_search_id", "tender_id"])
+    table = AlertMatch.__table__
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    conflict = statement.on_conflict_do_nothing(index_elements=["saved_search_id", "tender_id"])
+    return conflict.returning(table.c.id)
 
 
 def record_matches(
@@ -149,7 +151,7 @@ def record_matches(
     created = 0
     for start in range(0, len(rows), 1000):
         batch = [{**row, "matched_at": now} for row in rows[start : start + 1000]]
-        created += session.execute(_insert_ignore(session), batch).rowcount or 0
+        created += len(session.execute(_insert_ignore(session), batch).all())
     return created
 
 

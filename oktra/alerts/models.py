@@ -44,8 +44,9 @@ class SavedSearch(SQLModel, table=True):
     feed_token_hash: str | None = Field(default=None, max_length=64, unique=True)
     paused_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     pause_reason: str | None = Field(default=None, max_length=40)
+    revision: int = Field(default=0)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, index=True)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 
 
 class AlertMatch(SQLModel, table=True):

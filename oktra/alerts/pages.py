@@ -9,7 +9,6 @@ from oktra.alerts.models import FREQUENCY_LABELS
 from oktra.alerts.state import CATEGORIES, AlertFormState, AlertsState
 from oktra.i18n import t
 from oktra.tenders.models import CATEGORY_LABELS
-from oktra.ui.forms import form_card
 from oktra.ui.layout import href, notice, page_frame
 
 A = AlertsState
@@ -309,7 +308,7 @@ def alert_form_page(lang: str) -> rx.Component:
             size="7",
             margin_bottom="1rem",
         ),
-        form_card(
+        rx.card(
             rx.form(
                 rx.flex(
                     _field(t(lang, "Name"), "name", F.name, max_length=120, required=True),
@@ -405,6 +404,7 @@ def alert_form_page(lang: str) -> rx.Component:
                 key=F.form_key,
                 id="alert-form",
             ),
+            width="100%",
             max_width="44rem",
         ),
     )

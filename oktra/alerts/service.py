@@ -139,7 +139,7 @@ def update_alert(
         settings.in_app,
     )
     alert.criteria = criteria_to_json(criteria)
-    alert.updated_at = now
+    alert.updated_at, alert.revision = now, alert.revision + 1
     session.flush()
     return alert
 
@@ -150,7 +150,7 @@ def set_paused(
     """Pause an alert (it stops matching and sending) or resume it."""
     alert = get_alert(session=session, user_id=user_id, alert_id=alert_id)
     alert.paused_at, alert.pause_reason = (now, reason) if paused else (None, None)
-    alert.updated_at = now
+    alert.updated_at, alert.revision = now, alert.revision + 1
     session.flush()
     return alert
 
