@@ -8,7 +8,7 @@ from oktra.accounts.interests import REGIONS, SECTORS
 from oktra.accounts.pages import account_fields, new_password_field
 from oktra.accounts.profile_state import AccountState
 from oktra.i18n import LANGUAGE_NAMES, LANGUAGES, t
-from oktra.ui.forms import field_error, form_card, stacked_form, text_field
+from oktra.ui.forms import choice_boxes, field_error, form_card, stacked_form, text_field
 from oktra.ui.layout import page_frame
 
 
@@ -22,28 +22,9 @@ def _section(title: str, *children: rx.Component, **props: object) -> rx.Compone
 
 
 def _choices(lang: str, legend: str, prefix: str, options, chosen) -> rx.Component:
-    return rx.el.fieldset(
-        rx.el.legend(legend, style={"font_weight": "500", "margin_bottom": "0.5rem"}),
-        rx.grid(
-            *[
-                rx.el.label(
-                    rx.checkbox(
-                        name=f"{prefix}_{position}",
-                        id=f"{prefix}_{code}",
-                        default_checked=chosen.contains(code),
-                    ),
-                    rx.text(t(lang, label), as_="span", size="2"),
-                    html_for=f"{prefix}_{code}",
-                    style={"display": "flex", "gap": "0.5rem", "align_items": "center"},
-                )
-                for position, (code, label) in enumerate(options)
-            ],
-            columns=rx.breakpoints(initial="1", sm="2"),
-            gap="0.4rem",
-        ),
-        field_error(AccountState.errors, f"{prefix}s"),
-        style={"border": "none", "padding": "0", "margin": "0"},
-    )
+    translated = [(code, t(lang, label)) for code, label in options]
+    error = field_error(AccountState.errors, f"{prefix}s")
+    return choice_boxes(legend, prefix, translated, chosen, error=error)
 
 
 def profile_form(lang: str) -> rx.Component:

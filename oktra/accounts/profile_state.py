@@ -13,19 +13,11 @@ from oktra.accounts.validation import ValidationFailedError
 from oktra.core.clock import utc_now
 from oktra.db import session_scope
 from oktra.i18n import N_, format_datetime, t
+from oktra.ui.forms import ticked
 
 SAVED = N_("Your changes are saved.")
 PASSWORD_CHANGED = N_("Your password is changed; your other devices are signed out.")
 DEVICE_REVOKED = N_("That device is signed out.")
-
-
-def _choices(form: dict, prefix: str, options: tuple[tuple[str, str], ...]) -> list[str]:
-    """The codes of the ticked boxes, named prefix_<position> (Reflex rewrites '-' in names)."""
-    return [
-        code
-        for position, (code, _label) in enumerate(options)
-        if form.get(f"{prefix}_{position}") in (True, "on", "true")
-    ]
 
 
 class AccountState(AuthState):
@@ -84,8 +76,8 @@ class AccountState(AuthState):
         data = {
             **{key: form.get(key, "") for key in ("full_name", "email", "company_name", "phone")},
             "language": form.get("language", self.language),
-            "sectors": _choices(form, "sector", SECTORS),
-            "regions": _choices(form, "region", REGIONS),
+            "sectors": ticked(form, "sector", SECTORS),
+            "regions": ticked(form, "region", REGIONS),
         }
         try:
             user = await profile.save_profile(user_id=self._user_id, form=data)

@@ -9,6 +9,7 @@ from oktra.alerts.models import FREQUENCY_LABELS
 from oktra.alerts.state import CATEGORIES, AlertFormState, AlertsState
 from oktra.i18n import t
 from oktra.tenders.models import CATEGORY_LABELS
+from oktra.ui.forms import choice_boxes
 from oktra.ui.layout import href, notice, page_frame
 
 A = AlertsState
@@ -266,27 +267,8 @@ def alerts_page(lang: str) -> rx.Component:
 
 
 def _ticks(lang: str, legend: str, prefix: str, options, chosen, labels=None) -> rx.Component:
-    return rx.el.fieldset(
-        rx.el.legend(legend, style={"font_weight": "500", "margin_bottom": "0.5rem"}),
-        rx.grid(
-            *[
-                rx.el.label(
-                    rx.checkbox(
-                        name=f"{prefix}_{position}",
-                        id=f"{prefix}_{code}",
-                        default_checked=chosen.contains(code),
-                    ),
-                    rx.text(t(lang, (labels or {}).get(code, label)), as_="span", size="2"),
-                    html_for=f"{prefix}_{code}",
-                    style={"display": "flex", "gap": "0.5rem", "align_items": "center"},
-                )
-                for position, (code, label) in enumerate(options)
-            ],
-            columns=rx.breakpoints(initial="1", sm="2"),
-            gap="0.4rem",
-        ),
-        style={"border": "none", "padding": "0", "margin": "0"},
-    )
+    translated = [(code, t(lang, (labels or {}).get(code, label))) for code, label in options]
+    return choice_boxes(legend, prefix, translated, chosen)
 
 
 def _field(label: str, name: str, value, kind: str = "text", **props) -> rx.Component:

@@ -17,6 +17,7 @@ from oktra.db import session_scope
 from oktra.i18n import N_, t
 from oktra.tenders.criteria import Criteria, from_params, to_params
 from oktra.tenders.models import Category
+from oktra.ui.forms import ticked
 
 DELETED = N_("The alert is deleted.")
 SAVED = N_("The alert is saved.")
@@ -24,14 +25,6 @@ FEED_OFF = N_("The feed is turned off: its address no longer works.")
 CATEGORIES = tuple((code.value, code.value) for code in Category)
 # Criteria the form edits itself; any other (procedure, province, buyer) is kept as it came.
 FORM_KEYS = {"q", "sector", "region", "category", "min", "max", "sme", "dl", "status"}
-
-
-def _ticked(form: dict, prefix: str, options) -> list[str]:
-    return [
-        code
-        for position, (code, _label) in enumerate(options)
-        if form.get(f"{prefix}_{position}") in (True, "on", "true")
-    ]
 
 
 class SignedInState(AuthState):
@@ -269,9 +262,9 @@ class AlertFormState(SignedInState):
         params.update(
             {
                 "q": [str(form.get("text", ""))],
-                "sector": _ticked(form, "sector", SECTORS),
-                "region": _ticked(form, "region", REGIONS),
-                "category": _ticked(form, "category", CATEGORIES),
+                "sector": ticked(form, "sector", SECTORS),
+                "region": ticked(form, "region", REGIONS),
+                "category": ticked(form, "category", CATEGORIES),
                 "min": [str(form.get("budget_min", ""))],
                 "max": [str(form.get("budget_max", ""))],
                 "sme": ["1"] if form.get("reserved") in (True, "on", "true") else [],

@@ -80,3 +80,42 @@ def stacked_form(*children: rx.Component, **props: object) -> rx.Component:
     """A form whose fields stand in one column; `on_submit`, `id` and the rest pass through."""
     props.setdefault("reset_on_submit", False)
     return rx.form(rx.flex(*children, direction="column", gap="1rem"), **props)
+
+
+def ticked(form: dict, prefix: str, options) -> list[str]:
+    """The codes of the ticked boxes of `choice_boxes`, named prefix_<position> (Reflex rewrites
+    '-' in names)."""
+    return [
+        code
+        for position, (code, _label) in enumerate(options)
+        if form.get(f"{prefix}_{position}") in (True, "on", "true")
+    ]
+
+
+def choice_boxes(
+    legend: str, prefix: str, options, chosen: Var, *, error: rx.Component | None = None
+) -> rx.Component:
+    """A fieldset of checkboxes, two columns from small screens; `options` are (code, label)
+    with labels already translated."""
+    return rx.el.fieldset(
+        rx.el.legend(legend, style={"font_weight": "500", "margin_bottom": "0.5rem"}),
+        rx.grid(
+            *[
+                rx.el.label(
+                    rx.checkbox(
+                        name=f"{prefix}_{position}",
+                        id=f"{prefix}_{code}",
+                        default_checked=chosen.contains(code),
+                    ),
+                    rx.text(label, as_="span", size="2"),
+                    html_for=f"{prefix}_{code}",
+                    style={"display": "flex", "gap": "0.5rem", "align_items": "center"},
+                )
+                for position, (code, label) in enumerate(options)
+            ],
+            columns=rx.breakpoints(initial="1", sm="2"),
+            gap="0.4rem",
+        ),
+        error or rx.fragment(),
+        style={"border": "none", "padding": "0", "margin": "0"},
+    )
