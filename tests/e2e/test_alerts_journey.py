@@ -95,6 +95,12 @@ def test_a_saved_search_collects_new_tenders_unread_and_in_its_feed(page: Page, 
     assert page.watch.console_errors == []
 
 
-def test_saving_an_alert_asks_a_visitor_to_sign_in_first(page: Page):
-    page.goto("/en/alerts/edit?q=nettoyage")
-    expect(page).to_have_url(re.compile(r"/en/signin\?next=/en/alerts/edit"))
+def test_saving_an_alert_asks_a_visitor_to_sign_in_then_comes_back_to_the_form(page: Page):
+    page.goto("/fr/alerts/edit?q=nettoyage&region=oriental")
+    expect(page).to_have_url(re.compile(r"/fr/signin\?next=/fr/alerts/edit"))
+    page.get_by_label("Adresse e-mail").fill(DEMO_EMAIL)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(r"/fr/alerts/edit\?q=nettoyage&region=oriental"))
+    expect(page.locator("#alert-text")).to_have_value("nettoyage")
+    expect(page.locator("#region_oriental")).to_be_checked()
