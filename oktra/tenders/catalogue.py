@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
+from itertools import islice
 
 from oktra.tenders import bitmaps
 from oktra.tenders.models import Status
@@ -20,6 +21,20 @@ from oktra.tenders.models import Status
 TEXT_CACHE_SIZE = 512
 KEPT_DATABASES = 4
 SET_FIELDS = ("category", "procedure", "region", "province", "status", "reserved", "sector")
+# The fields of one value, in the order of the catalogue's columns (after the id).
+SINGLE_FIELDS = ("category", "procedure", "region", "province", "status")
+CHUNK = 5000
+_RESERVED = {True: "yes", False: "no"}
+
+
+def _add(by_value: dict[str, list[int]], ids: Sequence[int], values: Sequence) -> None:
+    for tender_id, value in zip(ids, values, strict=True):
+        if value is not None:
+            found = by_value.get(value)
+            if found is None:
+                by_value[value] = [tender_id]
+            else:
+                found.append(tender_id)
 
 
 class Snapshot:
@@ -34,45 +49,46 @@ class Snapshot:
         published: list[tuple[float, int]] = []
         deadlines: list[tuple[float, int]] = []
         ids: list[int] = []
-        for row in rows:
-            (tender_id, category, procedure, region, province, status, reserved, buyer_id) = row[:8]
-            sectors, estimate, published_at, deadline_at = row[8:]
-            ids.append(tender_id)
-            values = {
-                "category": (category,),
-                "procedure": (procedure,),
-                "region": (region,),
-                "province": (province,),
-                "status": (status,),
-                "reserved": ({True: "yes", False: "no"}.get(reserved, "unknown"),),
-                "sector": tuple(sectors or ()),
-            }
-            for name, found in values.items():
-                for value in found:
+        rows = iter(rows)
+        # Column by column, a chunk of rows at a time: a loop per field rather than per row.
+        while chunk := list(islice(rows, CHUNK)):
+            columns = list(zip(*chunk, strict=True))
+            chunk_ids, buyer_ids = columns[0], columns[7]
+            ids.extend(chunk_ids)
+            for name, column in zip(SINGLE_FIELDS, columns[1:6], strict=True):
+                _add(positions[name], chunk_ids, column)
+            _add(
+                positions["reserved"], chunk_ids, [_RESERVED.get(v, "unknown") for v in columns[6]]
+            )
+            sector = positions["sector"]
+            for tender_id, sectors in zip(chunk_ids, columns[8], strict=True):
+                for value in sectors or ():
                     if value is not None:
-                        positions[name].setdefault(value, []).append(tender_id)
-            buyers.setdefault(buyer_id, []).append(tender_id)
-            self.buyer_of[tender_id] = buyer_id
-            if estimate is not None:
-                estimates.append((float(Decimal(estimate)), tender_id))
-            if published_at is not None:
-                published.append((published_at.timestamp(), tender_id))
-            if deadline_at is not None:
-                deadlines.append((deadline_at.timestamp(), tender_id))
+                        sector.setdefault(value, []).append(tender_id)
+            for tender_id, buyer_id in zip(chunk_ids, buyer_ids, strict=True):
+                buyers.setdefault(buyer_id, []).append(tender_id)
+            self.buyer_of.update(zip(chunk_ids, buyer_ids, strict=True))
+            pairs = zip(chunk_ids, columns[9], strict=True)
+            estimates.extend((float(Decimal(v)), i) for i, v in pairs if v is not None)
+            pairs = zip(chunk_ids, columns[10], strict=True)
+            published.extend((v.timestamp(), i) for i, v in pairs if v is not None)
+            pairs = zip(chunk_ids, columns[11], strict=True)
+            deadlines.extend((v.timestamp(), i) for i, v in pairs if v is not None)
         self.count = len(ids)
         self.everything = bitmaps.from_ids(ids)
         self.sets = {
             name: {value: bitmaps.from_ids(found) for value, found in by_value.items()}
             for name, by_value in positions.items()
         }
-        self.buyers = buyers
+        # Tuples rather than lists, so that full garbage collections skip them (bitmaps.py).
+        self.buyers = {buyer: tuple(found) for buyer, found in buyers.items()}
         self.estimate = bitmaps.SortedColumn(estimates)
         self.published = bitmaps.SortedColumn(published)
         self.deadline = bitmaps.SortedColumn(deadlines)
         newest = list(reversed(self.published.ids))
-        self.newest_order = newest + sorted(set(ids) - set(newest), reverse=True)
+        self.newest_order = (*newest, *sorted(set(ids) - set(newest), reverse=True))
         closest = list(self.deadline.ids)
-        self.deadline_order = closest + sorted(set(ids) - set(closest))
+        self.deadline_order = (*closest, *sorted(set(ids) - set(closest)))
         self.newest_rank = {tender_id: rank for rank, tender_id in enumerate(self.newest_order)}
         self.deadline_rank = {tender_id: rank for rank, tender_id in enumerate(self.deadline_order)}
         self._text: OrderedDict[tuple, int] = OrderedDict()
@@ -89,7 +105,7 @@ class Snapshot:
     def buyer_set(self, buyer_ids: Iterable[int]) -> int:
         """Ids of the tenders of any of these buyers."""
         return bitmaps.from_ids(
-            sorted(tender_id for buyer in buyer_ids for tender_id in self.buyers.get(buyer, ()))
+            [tender_id for buyer in buyer_ids for tender_id in self.buyers.get(buyer, ())]
         )
 
     def statuses(self, now: datetime) -> dict[str, int]:
@@ -109,7 +125,7 @@ class Snapshot:
             if key in self._text:
                 self._text.move_to_end(key)
                 return self._text[key]
-        found = bitmaps.from_ids(sorted(lookup()))
+        found = bitmaps.from_ids(lookup())
         with self._lock:
             self._text[key] = found
             while len(self._text) > TEXT_CACHE_SIZE:
