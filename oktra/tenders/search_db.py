@@ -30,6 +30,8 @@ CATALOGUE_COLUMNS = (
     Tender.estimate,
     Tender.published_at,
     Tender.deadline_at,
+    Tender.search_title,
+    Tender.search_other,
 )
 
 _SQLITE_ANY = text("SELECT rowid FROM tender_fts WHERE tender_fts MATCH :query")
