@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 def test_open_tenders_list_marks_demo_notices_and_opens_one(page: Page):
     page.goto("/fr/tenders?status=open")
-    cards = page.locator(".tender-card")
+    cards = page.locator(".tender-card").filter(has=page.locator(".demo"))
     expect(cards.first).to_be_visible()
     expect(cards.first.locator(".demo")).to_have_text("Données de démo")
     title = cards.first.locator("h2").inner_text()
@@ -33,7 +33,8 @@ def test_an_unknown_tender_says_so(page: Page):
 
 def test_a_tender_page_shows_its_source_and_similar_past_awards(page: Page):
     page.goto("/en/tenders?q=fournitures+informatiques&status=open")
-    page.locator(".tender-card .tender-link").first.click()
+    demo = page.locator(".tender-card").filter(has=page.locator(".demo"))
+    demo.first.locator(".tender-link").click()
     expect(page.locator("#tender-source")).to_contain_text("procurement portal")
     expect(page.locator("#tender-documents")).to_be_visible()
     awards = page.locator("#similar-awards tbody tr")
