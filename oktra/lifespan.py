@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from oktra.jobs import all_jobs
+from oktra.logging_setup import guard_access_logs
 from oktra.scheduler import LeaderElection
 from oktra.settings import get_settings
 
@@ -15,7 +16,9 @@ logger = logging.getLogger(__name__)
 
 @contextlib.asynccontextmanager
 async def scheduler_lifespan() -> AsyncIterator[None]:
-    """Join the leader election for the scheduler while the backend runs."""
+    """Join the leader election for the scheduler while the backend runs (and, the web server's
+    logging being set up by then, keep secrets out of its access log)."""
+    guard_access_logs()
     settings = get_settings()
     if not settings.scheduler_enabled:
         logger.info("scheduler disabled by OKTRA_SCHEDULER_ENABLED")
