@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from snowballstemmer.french_stemmer import FrenchStemmer
 
+from oktra.tenders import searchtext
+from oktra.tenders.demo import DEMO_DIR
 from oktra.tenders.searchtext import (
     MAX_QUERY_CHARS,
     MAX_TERMS,
@@ -198,3 +201,13 @@ def test_a_blank_query_is_empty_with_nothing_ignored(text):
     query = parse_query(text)
     assert query.empty
     assert query.ignored == ()
+
+
+def test_the_stemmer_in_use_gives_the_stems_of_snowballs_reference_french_algorithm():
+    reference = FrenchStemmer()
+    text = (DEMO_DIR / "attributed.jsonl").read_text(encoding="utf-8")
+    words = sorted(set(searchtext._WORD.findall(searchtext.fold(text))))
+    assert len(words) > 3000
+    assert [searchtext._STEMMER.stemWord(w) for w in words] == [
+        reference.stemWord(w) for w in words
+    ]
