@@ -15,7 +15,6 @@ from oktra.tenders.facets import day_start
 from oktra.tenders.models import NATIONAL, Status
 from oktra.tenders.searchtext import Term, parse_query
 
-CATCH_ALL = ("*",)
 NO_WORDS = ("none",)
 Key = tuple
 
@@ -111,24 +110,11 @@ class Compiled:
             self.excluded or len(self.required) > 1 or any(len(t) > 1 for t in self.required)
         )
 
-    def keys(self, frequencies: Mapping[str, int]) -> list[tuple[str, ...]]:
-        """The keys of this search's most selective requirement: its rarest word (the index's
-        key of a search with words), else every value of its narrowest filter, else
-        CATCH_ALL."""
-        if self.required:
-            tokens = {token for term in self.required for token in term}
-            rarest = min(tokens, key=lambda token: (frequencies.get(token, 0), -len(token), token))
-            return [("w", rarest)]
-        for kind, values in (
-            ("b", self.buyers),
-            ("p", self.provinces),
-            ("s", self.sectors),
-            ("r", self.regions),
-            ("c", self.categories),
-        ):
-            if values:
-                return [(kind, str(value)) for value in values]
-        return [CATCH_ALL]
+    def rarest_token(self, frequencies: Mapping[str, int]) -> str:
+        """The required token held by the fewest tenders (the index's key of a search with
+        words: any tender it matches carries it)."""
+        tokens = {token for term in self.required for token in term}
+        return min(tokens, key=lambda token: (frequencies.get(token, 0), -len(token), token))
 
     def filters(self) -> tuple[tuple[str, frozenset], ...]:
         """The set filters this search has: (field, accepted values)."""

@@ -30,12 +30,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from oktra.alerts.compiled import CATCH_ALL, NO_WORDS, Compiled, Key, TenderFacts, status_at
+from oktra.alerts.compiled import NO_WORDS, Compiled, Key, TenderFacts, status_at
 from oktra.tenders.bitmaps import from_ids, to_ids
 from oktra.tenders.criteria import Criteria
 from oktra.tenders.models import NATIONAL
 
-__all__ = ["CATCH_ALL", "NO_WORDS", "Compiled", "MatchIndex", "TenderFacts", "naive_match"]
+__all__ = ["NO_WORDS", "Compiled", "MatchIndex", "TenderFacts", "naive_match"]
 
 # Sets this large are kept as integers, patched in place; smaller ones are converted when used.
 KEPT_FROM = 64
@@ -69,7 +69,7 @@ class MatchIndex:
         return len(self.searches)
 
     def _keys(self, compiled: Compiled) -> list[Key]:
-        keys = compiled.keys(self.frequencies) if compiled.required else [NO_WORDS]
+        keys = [("w", compiled.rarest_token(self.frequencies))] if compiled.required else [NO_WORDS]
         for field, values in compiled.filters():
             keys.append(("f", field))
             keys.extend(("a", field, value) for value in values)

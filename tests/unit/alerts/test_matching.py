@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from oktra.alerts.matching import CATCH_ALL, Compiled, MatchIndex, TenderFacts
+from oktra.alerts.matching import Compiled, MatchIndex, TenderFacts
 from oktra.tenders.criteria import Criteria
 from oktra.tenders.searchtext import tokens
 
@@ -36,13 +36,21 @@ def _index() -> MatchIndex:
     return MatchIndex(regions=["souss-massa", "oriental"], provinces=["tata", "oujda-angad"])
 
 
-def test_a_search_is_indexed_under_its_rarest_word_or_its_narrowest_filter():
+def test_a_search_is_indexed_under_its_rarest_word_and_one_without_words_by_its_filters():
     frequencies = {"fournitur": 900, "informat": 40}
-    assert Compiled(Criteria(text="fournitures informatiques")).keys(frequencies) == [
-        ("w", "informat")
+    assert Compiled(Criteria(text="fournitures informatiques")).rarest_token(frequencies) == (
+        "informat"
+    )
+    index = MatchIndex(
+        regions=["souss-massa", "oriental"], provinces=["tata"], frequencies=frequencies
+    )
+    index.put(1, Criteria(text="fournitures informatiques"))
+    index.put(2, Criteria(sectors=("it",), regions=("souss-massa",)))
+    tenders = [
+        _tender(1, "Fourniture de matériel informatique", sectors=("it",)),
+        _tender(2, "Travaux de voirie", sectors=("roads",)),
     ]
-    assert Compiled(Criteria(sectors=("it",), regions=("oriental",))).keys({}) == [("s", "it")]
-    assert Compiled(Criteria(statuses=("open",))).keys({}) == [CATCH_ALL]
+    assert index.match(tenders, NOW) == {1: [1, 2]}
 
 
 def test_a_national_tender_reaches_searches_of_every_region_and_province():
