@@ -13,6 +13,7 @@ from oktra.alerts import routes as alert_routes
 from oktra.core.errors import ConfigError
 from oktra.db import check_database, get_engine
 from oktra.migrations import current_revision, head_revision
+from oktra.notifications import routes as notification_routes
 
 
 async def health(_request: Request) -> JSONResponse:
@@ -38,5 +39,6 @@ def build_api() -> Starlette:
             *auth_routes.ROUTES,
             *staff_routes.ROUTES,
             *alert_routes.ROUTES,
+            *notification_routes.ROUTES,
         ]
     )

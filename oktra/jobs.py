@@ -11,7 +11,14 @@ from sqlmodel import Session
 from oktra.accounts.jobs import purge_ended_sessions
 from oktra.admin.audit import purge_audit_events
 from oktra.admin.security import purge_security_events
-from oktra.alerts.jobs import match_alerts, purge_alert_matches
+from oktra.alerts.jobs import (
+    match_alerts,
+    purge_alert_matches,
+    queue_daily_digests,
+    queue_follow_notices,
+    queue_instant_alerts,
+    queue_weekly_digests,
+)
 from oktra.core.clock import MOROCCO
 from oktra.notifications.jobs import purge_emails, send_emails
 from oktra.scheduler import JobSpec, prune_job_runs
@@ -45,10 +52,34 @@ def all_jobs() -> list[JobSpec]:
             description="Match new or changed tenders against every active alert",
         ),
         JobSpec(
+            name="queue_instant_alerts",
+            func=queue_instant_alerts,
+            trigger=IntervalTrigger(seconds=60),
+            description="Email the new matches of instant alerts",
+        ),
+        JobSpec(
+            name="queue_daily_digests",
+            func=queue_daily_digests,
+            trigger=CronTrigger(hour=7, minute=0, timezone=MOROCCO),
+            description="Email the daily digests (07:00 Africa/Casablanca)",
+        ),
+        JobSpec(
+            name="queue_weekly_digests",
+            func=queue_weekly_digests,
+            trigger=CronTrigger(day_of_week="mon", hour=7, minute=0, timezone=MOROCCO),
+            description="Email the weekly digests (Monday 07:00 Africa/Casablanca)",
+        ),
+        JobSpec(
+            name="queue_follow_notices",
+            func=queue_follow_notices,
+            trigger=IntervalTrigger(minutes=5),
+            description="Email followed tenders' changes and deadline and site-visit reminders",
+        ),
+        JobSpec(
             name="purge_alert_matches",
             func=purge_alert_matches,
             trigger=CronTrigger(hour=4, minute=5, timezone=MOROCCO),
-            description="Delete alert matches older than one year",
+            description="Delete alert matches and deliveries older than one year",
         ),
         JobSpec(
             name="send_emails",

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     cmi_store_key: SecretStr = SecretStr(f"{PLACEHOLDER_MARK}-cmi-store-key")
 
     ses_configuration_set: str = ""
+    ses_endpoint_url: str | None = None
+    ses_sns_topic_arns: str = ""
     session_idle_hours: int = Field(default=168, ge=1)
     session_absolute_days: int = Field(default=30, ge=1)
     verification_link_hours: int = Field(default=48, ge=1)
@@ -122,6 +124,11 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         """Whether the database is the embedded SQLite file."""
         return self.database_url.startswith("sqlite")
+
+    @property
+    def public_api_url(self) -> str:
+        """Where browsers and mail clients reach the API routes (the site itself by default)."""
+        return self.api_url or self.base_url
 
     @property
     def uses_cmi_simulator(self) -> bool:

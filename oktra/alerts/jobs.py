@@ -1,4 +1,5 @@
-"""Scheduled work of the alerts: match new tenders, forget old matches."""
+"""Scheduled work of the alerts: match new tenders, email what matched and what changed, forget
+old matches and deliveries."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlmodel import Session
 
+from oktra.alerts.delivery import queue_alert_emails
 from oktra.alerts.engine import match_new_tenders
-from oktra.alerts.models import AlertMatch
+from oktra.alerts.follows import queue_follow_emails
+from oktra.alerts.models import AlertDelivery, AlertMatch, Frequency
 from oktra.privacy.registry import REGISTRY
 
 
@@ -17,9 +20,33 @@ def match_alerts(*, session: Session, now: datetime) -> dict[str, int]:
     return match_new_tenders(session=session, now=now)
 
 
+def queue_instant_alerts(*, session: Session, now: datetime) -> dict[str, int]:
+    """Email the new matches of instant alerts."""
+    return queue_alert_emails(session=session, frequency=Frequency.INSTANT, now=now)
+
+
+def queue_daily_digests(*, session: Session, now: datetime) -> dict[str, int]:
+    """Email each user's daily digest (once per Moroccan day, only when something matched)."""
+    return queue_alert_emails(session=session, frequency=Frequency.DAILY, now=now)
+
+
+def queue_weekly_digests(*, session: Session, now: datetime) -> dict[str, int]:
+    """Email each user's weekly digest (once per ISO week, only when something matched)."""
+    return queue_alert_emails(session=session, frequency=Frequency.WEEKLY, now=now)
+
+
+def queue_follow_notices(*, session: Session, now: datetime) -> dict[str, int]:
+    """Email the changes of followed tenders and their deadline and site-visit reminders."""
+    return queue_follow_emails(session=session, now=now)
+
+
 def purge_alert_matches(*, session: Session, now: datetime) -> dict[str, int]:
-    """Delete matches older than their retention period (personal-data registry)."""
-    days = REGISTRY["alert_match"].retention_days
-    cutoff = now - timedelta(days=days)
-    deleted = session.execute(delete(AlertMatch).where(AlertMatch.matched_at < cutoff)).rowcount
-    return {"deleted": deleted or 0}
+    """Delete matches and deliveries older than their retention (personal-data registry)."""
+    counts = {}
+    for name, model, column in (
+        ("deleted", AlertMatch, AlertMatch.matched_at),
+        ("deliveries_deleted", AlertDelivery, AlertDelivery.created_at),
+    ):
+        cutoff = now - timedelta(days=REGISTRY[model.__tablename__].retention_days)
+        counts[name] = session.execute(delete(model).where(column < cutoff)).rowcount or 0
+    return counts

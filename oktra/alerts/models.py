@@ -75,6 +75,21 @@ class FollowedTender(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 
 
+class AlertDelivery(SQLModel, table=True):
+    """The ledger: what reached a user about a tender, once (a match, a change, a reminder)."""
+
+    __tablename__ = "alert_delivery"
+    __table_args__ = (UniqueConstraint("user_id", "tender_id", "event", name="uq_alert_delivery"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key=f"{USER_TABLE}.id", index=True)
+    tender_id: int = Field(foreign_key="tender.id", index=True)
+    event: str = Field(max_length=60)
+    saved_search_id: int | None = Field(default=None, index=True)
+    email_message_id: int | None = Field(default=None)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, index=True)
+
+
 class MatchCursor(SQLModel, table=True):
     """How far the matching job has read the catalogue (one row)."""
 
@@ -128,5 +143,17 @@ register(
         retention_days=None,
         erasure=Erasure.DELETE,
         export_columns=("tender_id", "created_at"),
+    )
+)
+register(
+    PersonalData(
+        table="alert_delivery",
+        category=Category.ALERT,
+        user_link="user_id",
+        purpose=N_("Sending each tender to you once, by email"),
+        retention=N_("1 year after sending, then deleted"),
+        retention_days=365,
+        erasure=Erasure.DELETE,
+        export_columns=("tender_id", "event", "saved_search_id", "created_at"),
     )
 )

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email.message import EmailMessage
+from email.policy import SMTP
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+# The SES tag carrying the outbox row's id: SES's Send events name the message by it.
+MESSAGE_TAG = "oktra_message"
 TRANSIENT_CODES = frozenset(
     {
         "Throttling",
@@ -37,10 +41,28 @@ class OutgoingEmail:
     text: str
     html: str
     idempotency_key: str
+    headers: tuple[tuple[str, str], ...] = ()
+    reference: str = ""
+
+
+def mime_message(email: OutgoingEmail) -> bytes:
+    """The message as MIME: a text and an HTML alternative, with its extra headers."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = email.sender
+    message["To"] = email.to
+    message["Subject"] = email.subject
+    for name, value in email.headers:
+        message[name] = value
+    message.set_content(email.text, charset="utf-8")
+    message.add_alternative(email.html, subtype="html", charset="utf-8")
+    return message.as_bytes()
 
 
 class SesSender:
-    """Sends through Amazon SES v2 `SendEmail` in the configured region."""
+    """Sends through Amazon SES v2 `SendEmail` (raw MIME, for List-Unsubscribe) in the region.
+
+    With a configuration set, SES publishes a Send event per accepted message (tagged with its
+    idempotency key) to SNS: `knows_what_was_sent` tells the outbox it can learn what went out."""
 
     name = "ses"
 
@@ -49,22 +71,18 @@ class SesSender:
     ):
         self._client = boto3.client("sesv2", region_name=region, endpoint_url=endpoint_url)
         self._configuration_set = configuration_set
+        self.knows_what_was_sent = bool(configuration_set)
 
     def send(self, email: OutgoingEmail) -> str:
         """Send, returning SES's message id; raise SendError on failure."""
         request: dict = {
             "FromEmailAddress": email.sender,
             "Destination": {"ToAddresses": [email.to]},
-            "Content": {
-                "Simple": {
-                    "Subject": {"Data": email.subject, "Charset": "UTF-8"},
-                    "Body": {
-                        "Text": {"Data": email.text, "Charset": "UTF-8"},
-                        "Html": {"Data": email.html, "Charset": "UTF-8"},
-                    },
-                }
-            },
-            "EmailTags": [{"Name": "idempotency_key", "Value": _tag_value(email.idempotency_key)}],
+            "Content": {"Raw": {"Data": mime_message(email)}},
+            "EmailTags": [
+                {"Name": "idempotency_key", "Value": _tag_value(email.idempotency_key)},
+                {"Name": MESSAGE_TAG, "Value": _tag_value(email.reference or "0")},
+            ],
         }
         if self._configuration_set:
             request["ConfigurationSetName"] = self._configuration_set
@@ -90,6 +108,7 @@ class LocalOutbox:
     """The embedded default: nothing leaves the machine; the outbox row is the mailbox."""
 
     name = "outbox"
+    knows_what_was_sent = True
 
     def send(self, email: OutgoingEmail) -> str:
         """Keep the message where it is; its id is derived from its idempotency key."""

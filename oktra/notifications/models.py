@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from oktra.core.clock import utc_now
@@ -26,6 +27,9 @@ class EmailMessage(SQLModel, table=True):
     subject: str = Field(max_length=200)
     text_body: str
     html_body: str
+    headers: dict = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
     status: str = Field(default="pending", max_length=12, index=True)
     attempts: int = Field(default=0)
     next_attempt_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
@@ -33,6 +37,20 @@ class EmailMessage(SQLModel, table=True):
     provider_message_id: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class EmailSuppression(SQLModel, table=True):
+    """An address OKTRA must not write to: it bounced for good, or its owner complained."""
+
+    __tablename__ = "email_suppression"
+
+    id: int | None = Field(default=None, primary_key=True)
+    address: str = Field(max_length=254, unique=True)
+    user_id: int | None = Field(default=None, foreign_key=f"{USER_TABLE}.id", index=True)
+    reason: str = Field(max_length=20)
+    detail: str = Field(default="", max_length=120)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 
 
 register(
@@ -45,5 +63,17 @@ register(
         retention_days=90,
         erasure=Erasure.DELETE,
         export_columns=("kind", "to_address", "subject", "status", "created_at", "sent_at"),
+    )
+)
+register(
+    PersonalData(
+        table="email_suppression",
+        category=Category.ACCOUNT,
+        user_link="user_id",
+        purpose=N_("Not writing to an address that bounced or whose owner complained"),
+        retention=N_("Until you fix the address or delete your account"),
+        retention_days=None,
+        erasure=Erasure.DELETE,
+        export_columns=("address", "reason", "detail", "created_at"),
     )
 )

@@ -19,7 +19,15 @@ SUBJECTS = {
     "password_changed": N_("Your OKTRA password was changed"),
     "account_exists": N_("You already have an OKTRA account"),
     "signin_failures": N_("Sign-in attempts on your OKTRA account were paused"),
+    "alert_instant": N_("New tenders for your OKTRA alerts"),
+    "alert_daily": N_("Your daily OKTRA digest"),
+    "alert_weekly": N_("Your weekly OKTRA digest"),
+    "tender_change": N_("A tender you follow changed: %(title)s"),
+    "tender_reminder": N_("Reminder: %(title)s"),
 }
+# Kinds sharing one template pair.
+TEMPLATE_OF = {"alert_instant": "alerts", "alert_daily": "alerts", "alert_weekly": "alerts"}
+SUBJECT_TITLE_LIMIT = 90
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,8 @@ def render_email(kind: str, lang: str, context: dict[str, object]) -> RenderedEm
     lang = normalize_language(lang)
     settings = get_settings()
     subject = t(lang, SUBJECTS[kind])
+    if "%(title)s" in subject:
+        subject = subject % {"title": _shortened(str(context.get("title", "")))}
     values = {
         "lang": lang,
         "direction": direction(lang),
@@ -65,6 +75,15 @@ def render_email(kind: str, lang: str, context: dict[str, object]) -> RenderedEm
         **context,
     }
     environment = _environment(lang)
-    text = environment.get_template(f"{kind}.txt").render(values)
-    html = environment.get_template(f"{kind}.html").render(values)
+    template = TEMPLATE_OF.get(kind, kind)
+    text = environment.get_template(f"{template}.txt").render(values)
+    html = environment.get_template(f"{template}.html").render(values)
     return RenderedEmail(subject=subject, text=text.strip() + "\n", html=html)
+
+
+def _shortened(title: str) -> str:
+    """A title short enough for a subject line."""
+    title = " ".join(title.split())
+    if len(title) <= SUBJECT_TITLE_LIMIT:
+        return title
+    return title[: SUBJECT_TITLE_LIMIT - 1].rstrip() + "…"

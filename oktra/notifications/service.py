@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from oktra.core.clock import utc_now
 from oktra.integrations.ses import LocalOutbox, OutgoingEmail, SendError, SesSender
 from oktra.notifications.models import EmailMessage
 from oktra.notifications.render import render_email
+from oktra.notifications.suppression import suppressed_among
 from oktra.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -32,6 +34,7 @@ def enqueue_email(
     context: dict[str, object],
     idempotency_key: str,
     user_id: int | None = None,
+    headers: dict[str, str] | None = None,
 ) -> EmailMessage:
     """Build a message and put it in the outbox; the same key twice gives the same message."""
     existing = session.exec(
@@ -49,6 +52,7 @@ def enqueue_email(
         subject=rendered.subject,
         text_body=rendered.text,
         html_body=rendered.html,
+        headers=dict(headers or {}),
     )
     session.add(message)
     session.flush()
@@ -59,7 +63,9 @@ def sender_for(settings: Settings) -> LocalOutbox | SesSender:
     """The configured email backend."""
     if settings.email_backend == "ses":
         return SesSender(
-            region=settings.ses_region, configuration_set=settings.ses_configuration_set
+            region=settings.ses_region,
+            configuration_set=settings.ses_configuration_set,
+            endpoint_url=settings.ses_endpoint_url,
         )
     return LocalOutbox()
 
@@ -72,21 +78,29 @@ def backoff(attempts: int) -> timedelta:
 def send_pending(
     *, session: Session, now: datetime, sender: LocalOutbox | SesSender | None = None
 ) -> dict[str, int]:
-    """Deliver due messages, each claimed and settled in its own commit."""
+    """Deliver due messages, each claimed and settled in its own commit.
+
+    A message is claimed by a conditional update, so two senders never send it both; one left
+    "sending" by a crash is settled by `_settle_stuck`."""
     sender = sender or sender_for(get_settings())
-    counts = {"sent": 0, "retry": 0, "failed": 0, "uncertain": _settle_stuck(session, now)}
+    counts = {"sent": 0, "retry": 0, "failed": 0, "suppressed": 0}
+    counts.update(_settle_stuck(session, now, knows_what_was_sent=sender.knows_what_was_sent))
     due = session.exec(
         select(EmailMessage)
         .where(EmailMessage.status == "pending", EmailMessage.next_attempt_at <= now)
         .order_by(EmailMessage.id)
         .limit(BATCH)
     ).all()
+    suppressed = suppressed_among(session=session, addresses={m.to_address for m in due})
     sender_address = get_settings().email_from
     for message in due:
-        message.status = "sending"
-        message.attempts += 1
-        message.next_attempt_at = now
-        session.commit()
+        if not _claim(session, message, now):
+            continue
+        if message.to_address.strip().lower() in suppressed:
+            message.status, message.last_error = "suppressed", "the address is suppressed"
+            counts["suppressed"] += 1
+            session.commit()
+            continue
         outgoing = OutgoingEmail(
             sender=sender_address,
             to=message.to_address,
@@ -94,6 +108,8 @@ def send_pending(
             text=message.text_body,
             html=message.html_body,
             idempotency_key=message.idempotency_key,
+            headers=tuple(message.headers.items()),
+            reference=str(message.id),
         )
         try:
             message.provider_message_id = sender.send(outgoing)
@@ -115,27 +131,53 @@ def send_pending(
     return counts
 
 
-def _settle_stuck(session: Session, now: datetime) -> int:
-    """A message left 'sending' by a crash may have gone out: never send it again."""
+def _claim(session: Session, message: EmailMessage, now: datetime) -> bool:
+    """Take a pending message for this sender; False when another sender took it first."""
+    claimed = session.execute(
+        update(EmailMessage)
+        .where(EmailMessage.id == message.id, EmailMessage.status == "pending")
+        .values(status="sending", attempts=EmailMessage.attempts + 1, next_attempt_at=now)
+    ).rowcount
+    session.commit()
+    if claimed != 1:
+        return False
+    session.refresh(message)
+    return True
+
+
+def _settle_stuck(session: Session, now: datetime, *, knows_what_was_sent: bool) -> dict[str, int]:
+    """Settle messages a crash left "sending": sent if the provider confirmed them; else sent
+    again when the provider reports every accepted message (it would have confirmed this one
+    by now), or marked uncertain and never sent twice when it does not."""
     stuck = session.exec(
         select(EmailMessage).where(
             EmailMessage.status == "sending", EmailMessage.next_attempt_at < now - STUCK_AFTER
         )
     ).all()
+    counts = {"confirmed": 0, "resent": 0, "uncertain": 0}
     for message in stuck:
-        message.status = "uncertain"
-        message.last_error = "interrupted while sending: not retried, to never send it twice"
-        logger.error("email %s was interrupted while sending; marked uncertain", message.id)
+        if message.confirmed_at is not None:
+            message.status, message.sent_at = "sent", message.confirmed_at
+            counts["confirmed"] += 1
+        elif knows_what_was_sent:
+            message.status, message.next_attempt_at = "pending", now
+            message.last_error = "interrupted while sending and not confirmed: sent again"
+            counts["resent"] += 1
+        else:
+            message.status = "uncertain"
+            message.last_error = "interrupted while sending: not retried, to never send it twice"
+            counts["uncertain"] += 1
+        logger.error("email %s was interrupted while sending: %s", message.id, message.status)
     if stuck:
         session.commit()
-    return len(stuck)
+    return counts
 
 
 def purge_sent_emails(*, session: Session, now: datetime) -> dict[str, int]:
     """Delete settled messages older than 90 days (the registry's retention)."""
     old = session.exec(
         select(EmailMessage).where(
-            EmailMessage.status.in_(("sent", "failed", "uncertain", "cancelled")),
+            EmailMessage.status.in_(("sent", "failed", "uncertain", "cancelled", "suppressed")),
             EmailMessage.created_at < now - SENT_RETENTION,
         )
     ).all()

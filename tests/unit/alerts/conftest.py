@@ -38,7 +38,7 @@ def make_user(session) -> Callable[..., User]:
         user = User(
             email=fields.pop("email", f"user{number}@example.ma"),
             full_name=fields.pop("full_name", f"User {number}"),
-            email_verified_at=NOW,
+            email_verified_at=fields.pop("email_verified_at", NOW),
             **fields,
         )
         session.add(user)

@@ -1,0 +1,222 @@
+"""Alert emails: each (user, tender) reaches the user once, through the fastest frequency among
+the user's alerts that matched it.
+
+The ledger (`alert_delivery`, unique on user, tender and event) and the outbox row are written
+in one transaction per user: a crash leaves both or neither, and two workers racing on the same
+user collide on the ledger's unique constraint, so one of them writes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from oktra.accounts.models import User
+from oktra.alerts.models import AlertDelivery, AlertMatch, Frequency, SavedSearch
+from oktra.alerts.unsubscribe import ALERT, ALL, Unsubscribe, list_unsubscribe_headers, page_url
+from oktra.core.clock import MOROCCO
+from oktra.notifications.models import EmailMessage
+from oktra.notifications.service import enqueue_email
+from oktra.notifications.suppression import suppressed_among
+from oktra.settings import get_settings
+from oktra.tenders.models import Buyer, Status, Tender
+from oktra.tenders.views import tender_summary
+
+logger = logging.getLogger(__name__)
+
+MATCH_EVENT = "match"
+# Matches older than this are no longer news (and their tenders have mostly closed).
+LOOKBACK = timedelta(days=35)
+# Tenders listed per alert in one email; the rest are counted, with a link to all of them.
+PER_ALERT = 20
+FASTER = {
+    Frequency.INSTANT: (),
+    Frequency.DAILY: (Frequency.INSTANT,),
+    Frequency.WEEKLY: (Frequency.INSTANT, Frequency.DAILY),
+}
+LIVE_STATUSES = (Status.OPEN, Status.POSTPONED)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A match waiting to be emailed."""
+
+    user_id: int
+    saved_search_id: int
+    tender_id: int
+
+
+def _active_email_alert(alias):
+    return (alias.by_email.is_(True), alias.paused_at.is_(None))
+
+
+def pending_matches(*, session: Session, frequency: str, now: datetime) -> list[Pending]:
+    """Matches of active email alerts of this frequency that no email carried yet, whose tender
+    is still open, and that no faster alert of the same user will carry."""
+    ledger = exists().where(
+        AlertDelivery.user_id == AlertMatch.user_id,
+        AlertDelivery.tender_id == AlertMatch.tender_id,
+        AlertDelivery.event == MATCH_EVENT,
+    )
+    query = (
+        select(AlertMatch.user_id, AlertMatch.saved_search_id, AlertMatch.tender_id)
+        .join(SavedSearch, SavedSearch.id == AlertMatch.saved_search_id)
+        .join(Tender, Tender.id == AlertMatch.tender_id)
+        .where(
+            SavedSearch.frequency == frequency,
+            *_active_email_alert(SavedSearch),
+            AlertMatch.matched_at >= now - LOOKBACK,
+            Tender.status.in_(LIVE_STATUSES),
+            or_(Tender.deadline_at.is_(None), Tender.deadline_at > now),
+            ~ledger,
+        )
+    )
+    faster = FASTER[Frequency(frequency)]
+    if faster:
+        other_match, other_alert = aliased(AlertMatch), aliased(SavedSearch)
+        query = query.where(
+            ~exists()
+            .where(
+                other_match.user_id == AlertMatch.user_id,
+                other_match.tender_id == AlertMatch.tender_id,
+                other_alert.id == other_match.saved_search_id,
+                other_alert.frequency.in_(faster),
+                *_active_email_alert(other_alert),
+            )
+            .correlate(AlertMatch)
+        )
+    rows = session.execute(
+        query.order_by(AlertMatch.user_id, AlertMatch.saved_search_id, AlertMatch.tender_id)
+    )
+    return [Pending(*row) for row in rows]
+
+
+def reachable_users(*, session: Session, user_ids: set[int]) -> dict[int, User]:
+    """The users among these whose address is verified and not suppressed."""
+    users = {
+        user.id: user
+        for user in session.scalars(
+            select(User).where(User.id.in_(user_ids), User.email_verified_at.is_not(None))
+        )
+    }
+    blocked = suppressed_among(session=session, addresses={u.email for u in users.values()})
+    return {uid: user for uid, user in users.items() if user.email.lower() not in blocked}
+
+
+def period_of(frequency: str, now: datetime) -> str:
+    """The delivery period a run belongs to, on Moroccan time: one digest per period at most."""
+    local = now.astimezone(MOROCCO)
+    if frequency == Frequency.DAILY:
+        return local.date().isoformat()
+    if frequency == Frequency.WEEKLY:
+        year, week, _ = local.isocalendar()
+        return f"{year}-W{week:02d}"
+    return now.strftime("%Y%m%dT%H%M%S.%f")
+
+
+def queue_alert_emails(*, session: Session, frequency: str, now: datetime) -> dict[str, int]:
+    """Write one email per user for the pending matches of this frequency, with its ledger."""
+    by_user: dict[int, list[Pending]] = defaultdict(list)
+    for item in pending_matches(session=session, frequency=frequency, now=now):
+        by_user[item.user_id].append(item)
+    users = reachable_users(session=session, user_ids=set(by_user))
+    counts = {"emails": 0, "tenders": 0, "unreachable": len(set(by_user) - set(users))}
+    period = period_of(frequency, now)
+    for user_id, user in users.items():
+        key = f"alerts:{frequency}:{user_id}:{period}"
+        try:
+            with session.begin_nested():
+                written = _queue_for_user(session, user, by_user[user_id], frequency, key, now)
+        except IntegrityError:
+            logger.info("alert email for user %s already written by another worker", user_id)
+            continue
+        counts["emails"] += written > 0
+        counts["tenders"] += written
+    return counts
+
+
+def _queue_for_user(
+    session: Session, user: User, items: list[Pending], frequency: str, key: str, now: datetime
+) -> int:
+    if session.scalars(select(EmailMessage.id).where(EmailMessage.idempotency_key == key)).first():
+        return 0
+    first_alert: dict[int, int] = {}
+    for item in items:
+        first_alert.setdefault(item.tender_id, item.saved_search_id)
+    context = alert_email_context(session=session, user=user, first_alert=first_alert, now=now)
+    alerts = set(first_alert.values())
+    single = len(alerts) == 1
+    scope = Unsubscribe(user.id, ALERT, min(alerts)) if single else Unsubscribe(user.id, ALL)
+    message = enqueue_email(
+        session=session,
+        kind=f"alert_{frequency}",
+        to_address=user.email,
+        lang=user.language,
+        context=context,
+        idempotency_key=key,
+        user_id=user.id,
+        headers=list_unsubscribe_headers(scope),
+    )
+    session.add_all(
+        AlertDelivery(
+            user_id=user.id,
+            tender_id=tender_id,
+            event=MATCH_EVENT,
+            saved_search_id=alert_id,
+            email_message_id=message.id,
+            created_at=now,
+        )
+        for tender_id, alert_id in first_alert.items()
+    )
+    session.flush()
+    return len(first_alert)
+
+
+def alert_email_context(
+    *, session: Session, user: User, first_alert: dict[int, int], now: datetime
+) -> dict[str, object]:
+    """What an alert email shows: the tenders grouped by alert, with the links of each alert."""
+    lang, base = user.language, get_settings().base_url
+    names = dict(
+        session.execute(
+            select(SavedSearch.id, SavedSearch.name).where(
+                SavedSearch.id.in_(set(first_alert.values()))
+            )
+        ).all()
+    )
+    rows = session.execute(
+        select(Tender, Buyer)
+        .join(Buyer, Buyer.id == Tender.buyer_id)
+        .where(Tender.id.in_(list(first_alert)))
+        .order_by(Tender.deadline_at.is_(None), Tender.deadline_at, Tender.id)
+    ).all()
+    grouped: dict[int, list[dict[str, str]]] = defaultdict(list)
+    for tender, buyer in rows:
+        summary = tender_summary(tender, buyer, lang)
+        summary["url"] = f"{base}/{lang}/tenders/{tender.id}"
+        grouped[first_alert[tender.id]].append(summary)
+    groups = [
+        {
+            "name": names[alert_id],
+            "tenders": grouped[alert_id][:PER_ALERT],
+            "more": max(len(grouped[alert_id]) - PER_ALERT, 0),
+            "alert_url": f"{base}/{lang}/alerts?alert={alert_id}",
+            "settings_url": f"{base}/{lang}/alerts/edit?id={alert_id}",
+            "pause_url": page_url(Unsubscribe(user.id, ALERT, alert_id), lang),
+        }
+        for alert_id in sorted(grouped, key=lambda a: names[a].casefold())
+    ]
+    return {
+        "name": user.full_name,
+        "groups": groups,
+        "count": len(first_alert),
+        "alerts_url": f"{base}/{lang}/alerts",
+        "pause_all_url": page_url(Unsubscribe(user.id, ALL), lang),
+    }
