@@ -14,6 +14,8 @@ from oktra.admin import pages as staff_pages
 from oktra.admin.state import StaffUsersState
 from oktra.alerts import pages as alert_pages
 from oktra.alerts.state import AlertFormState, AlertsState
+from oktra.alerts.unsubscribe_page import unsubscribe_page
+from oktra.alerts.unsubscribe_state import UnsubscribeState
 from oktra.api import build_api
 from oktra.i18n import LANGUAGES, N_, t
 from oktra.lifespan import scheduler_lifespan
@@ -48,6 +50,7 @@ PAGES = (
     ("tenders/[tender_id]", tender_pages.tender_detail, N_("Tender"), TenderDetailState.load),
     ("alerts", alert_pages.alerts_page, N_("My alerts"), AlertsState.open_page),
     ("alerts/edit", alert_pages.alert_form_page, N_("Alert"), AlertFormState.open_page),
+    ("unsubscribe", unsubscribe_page, N_("Email preferences"), UnsubscribeState.open_page),
 )
 
 

@@ -100,12 +100,19 @@ def _alert_card(lang: str, alert) -> rx.Component:
                     alert["unread"], " ", t(lang, "new"), color_scheme="green", class_name="unread"
                 ),
             ),
-            rx.cond(alert["paused"] == "yes", rx.badge(t(lang, "Paused"), color_scheme="gray")),
+            rx.cond(
+                alert["paused"] == "yes",
+                rx.badge(t(lang, "Paused"), color_scheme="gray", class_name="paused"),
+            ),
             gap="0.5rem",
             align="center",
             wrap="wrap",
         ),
         rx.text(alert["summary"], size="2", margin_top="0.25rem"),
+        rx.cond(
+            alert["paused_note"] != "",
+            rx.text(alert["paused_note"], size="1", color_scheme="gray", class_name="paused-note"),
+        ),
         rx.text(alert["frequency"], " · ", alert["channels"], size="1", color_scheme="gray"),
         rx.flex(
             rx.link(
@@ -205,6 +212,27 @@ def alerts_page(lang: str) -> rx.Component:
             gap="1rem",
         ),
         rx.cond(A.notice != "", notice("info", A.notice, margin_top="1rem", id="alerts-notice")),
+        rx.cond(
+            A.suppressed != "",
+            rx.callout.root(
+                rx.callout.icon(rx.icon("mail-warning")),
+                rx.callout.text(A.suppressed),
+                rx.flex(
+                    rx.link(t(lang, "My account"), href=href(lang, "account"), size="2"),
+                    rx.button(
+                        t(lang, "Send me emails again"),
+                        on_click=A.email_again,
+                        size="1",
+                        id="email-again",
+                    ),
+                    gap="1rem",
+                    align="center",
+                ),
+                color_scheme="orange",
+                margin_top="1rem",
+                id="suppressed",
+            ),
+        ),
         rx.cond(
             A.loaded & (A.alerts.length() == 0),
             notice(

@@ -8,6 +8,7 @@ import reflex as rx
 from reflex.config import get_config
 
 from oktra.accounts.interests import REGIONS, SECTORS
+from oktra.accounts.models import User
 from oktra.accounts.state import AuthState
 from oktra.alerts import service, views
 from oktra.alerts.models import Frequency
@@ -15,11 +16,13 @@ from oktra.core.clock import utc_now
 from oktra.core.errors import NotFoundError
 from oktra.db import session_scope
 from oktra.i18n import N_, t
+from oktra.notifications import suppression
 from oktra.tenders.criteria import Criteria, from_params, to_params
 from oktra.tenders.models import Category
 from oktra.ui.forms import ticked
 
 DELETED = N_("The alert is deleted.")
+EMAIL_AGAIN = N_("We will email you again.")
 SAVED = N_("The alert is saved.")
 FEED_OFF = N_("The feed is turned off: its address no longer works.")
 CATEGORIES = tuple((code.value, code.value) for code in Category)
@@ -49,6 +52,7 @@ class AlertsState(SignedInState):
     feed_url: str = ""
     feed_alert: str = ""
     notice: str = ""
+    suppressed: str = ""
     loaded: bool = False
 
     def _load(self) -> None:
@@ -57,6 +61,9 @@ class AlertsState(SignedInState):
             self.alerts = views.alert_cards(
                 session=session, lang=lang, user_id=self._user_id, now=now
             )
+            user = session.get(User, self._user_id)
+            found = suppression.suppression_for(session=session, address=user.email)
+            self.suppressed = views.suppression_note(found, lang)
             chosen = next((a for a in self.alerts if a["id"] == self.selected), None)
             if chosen is None:
                 self.selected, self.selected_name, self.matches = "", "", []
@@ -106,6 +113,17 @@ class AlertsState(SignedInState):
             ),
             alert_id,
         )
+
+    @rx.event
+    def email_again(self):
+        """The user fixed their address: lift the suppression."""
+        user = self._refresh()
+        if user is None:
+            return
+        with session_scope() as session:
+            suppression.lift(session=session, address=user.email)
+        self.notice = t(self.page_lang, EMAIL_AGAIN)
+        self._load()
 
     @rx.event
     def delete(self, alert_id: str):

@@ -8,12 +8,36 @@ from sqlmodel import Session
 
 from oktra.alerts import service
 from oktra.alerts.models import FREQUENCY_LABELS, AlertMatch, SavedSearch
-from oktra.i18n import t
+from oktra.alerts.unsubscribe import UNSUBSCRIBED
+from oktra.i18n import N_, format_datetime, t
+from oktra.notifications.models import EmailSuppression
 from oktra.tenders.criteria import Criteria, to_params
 from oktra.tenders.models import Buyer, Tender
 from oktra.tenders.search_db import buyer_names
 from oktra.tenders.search_views import active_filters, address, countdown
 from oktra.tenders.views import tender_summary
+
+PAUSE_NOTES = {UNSUBSCRIBED: N_("Paused from a link in an email.")}
+BOUNCED = N_(
+    "Our emails to %(email)s could not be delivered (%(detail)s, %(date)s), so we stopped "
+    "sending them. Check the address, or change it in your account; then ask for emails again."
+)
+COMPLAINED = N_(
+    "An OKTRA email was reported as spam from %(email)s (%(date)s), so we stopped sending "
+    "emails there. If that was a mistake, ask for emails again."
+)
+
+
+def suppression_note(suppression: EmailSuppression | None, lang: str) -> str:
+    """Why the user's address gets no email, in words, or nothing."""
+    if suppression is None:
+        return ""
+    template = COMPLAINED if suppression.reason == "complaint" else BOUNCED
+    return t(lang, template) % {
+        "email": suppression.address,
+        "detail": suppression.detail or suppression.reason,
+        "date": format_datetime(suppression.created_at, lang, "medium"),
+    }
 
 
 def criteria_summary(*, session: Session, lang: str, criteria: Criteria, now: datetime) -> str:
@@ -40,6 +64,7 @@ def alert_cards(
                 "frequency": t(lang, FREQUENCY_LABELS.get(alert.frequency, alert.frequency)),
                 "channels": " · ".join(channels),
                 "paused": "yes" if alert.paused_at else "",
+                "paused_note": t(lang, PAUSE_NOTES.get(alert.pause_reason or "", "")),
                 "feed": "yes" if alert.feed_token_hash else "",
                 "unread": str(unread) if unread else "",
                 "total": str(total),

@@ -26,7 +26,9 @@ def _alert(session, user, text, frequency="instant", **fields):
     return service.create_alert(
         session=session,
         user_id=user.id,
-        settings=AlertSettings(name=fields.pop("name", text.title()), frequency=frequency, **fields),
+        settings=AlertSettings(
+            name=fields.pop("name", text.title()), frequency=frequency, **fields
+        ),
         criteria=Criteria(text=text),
         now=NOW - timedelta(hours=1),
     )
@@ -139,7 +141,9 @@ def test_nothing_is_sent_to_an_unreachable_user_or_for_a_silent_alert(
     if blocker == "suppressed":
         suppress(session=session, address=user.email, reason="bounce", detail="", now=NOW)
     if blocker == "paused":
-        service.set_paused(session=session, user_id=user.id, alert_id=alert.id, paused=True, now=NOW)
+        service.set_paused(
+            session=session, user_id=user.id, alert_id=alert.id, paused=True, now=NOW
+        )
     publish("Achat d'ordinateurs portables")
     _deliver(session)
     assert _emails(session) == []
