@@ -28,6 +28,11 @@ COMPLAINED = N_(
 )
 
 
+def _pause_note(alert: SavedSearch, lang: str) -> str:
+    note = PAUSE_NOTES.get(alert.pause_reason or "") if alert.paused_at else None
+    return t(lang, note) if note else ""
+
+
 def suppression_note(suppression: EmailSuppression | None, lang: str) -> str:
     """Why the user's address gets no email, in words, or nothing."""
     if suppression is None:
@@ -64,7 +69,7 @@ def alert_cards(
                 "frequency": t(lang, FREQUENCY_LABELS.get(alert.frequency, alert.frequency)),
                 "channels": " · ".join(channels),
                 "paused": "yes" if alert.paused_at else "",
-                "paused_note": t(lang, PAUSE_NOTES.get(alert.pause_reason or "", "")),
+                "paused_note": _pause_note(alert, lang),
                 "feed": "yes" if alert.feed_token_hash else "",
                 "unread": str(unread) if unread else "",
                 "total": str(total),

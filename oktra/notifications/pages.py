@@ -54,6 +54,11 @@ def mailbox() -> rx.Component:
             rx.card(
                 rx.heading(MailboxState.subject, as_="h2", size="4"),
                 rx.el.pre(
+                    MailboxState.headers,
+                    id="mail-headers",
+                    style={"white_space": "pre-wrap", "font_size": "0.75rem", "color": "#60646c"},
+                ),
+                rx.el.pre(
                     MailboxState.text,
                     id="mail-text",
                     style={"white_space": "pre-wrap", "font_size": "0.85rem"},

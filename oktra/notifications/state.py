@@ -16,11 +16,12 @@ class MailboxState(rx.State):
     subject: str = ""
     text: str = ""
     html: str = ""
+    headers: str = ""
 
     @rx.event
     def load(self):
         """List the newest messages (refused in production); no message is open yet."""
-        self.subject = self.text = self.html = ""
+        self.subject = self.text = self.html = self.headers = ""
         if get_settings().env == "production":
             self.messages = []
             return
@@ -47,3 +48,4 @@ class MailboxState(rx.State):
             row = get_message(session=session, message_id=int(message_id))
         if row is not None:
             self.subject, self.text, self.html = row.subject, row.text_body, row.html_body
+            self.headers = "\n".join(f"{name}: {value}" for name, value in row.headers.items())

@@ -1,5 +1,6 @@
 """Alerts in the browser: save a search as an alert, import new matching tenders with the
-ingestion command, see them on the alerts page with an unread count, open the Atom feed."""
+ingestion command, see them on the alerts page with an unread count, open the Atom feed; get an
+instant alert by email and pause it in one click."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 import subprocess
 import sys
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
 
@@ -104,3 +106,75 @@ def test_saving_an_alert_asks_a_visitor_to_sign_in_then_comes_back_to_the_form(p
     expect(page).to_have_url(re.compile(r"/fr/alerts/edit/?\?q=nettoyage&region=oriental"))
     expect(page.locator("#alert-text")).to_have_value("nettoyage")
     expect(page.locator("#region_oriental")).to_be_checked()
+
+
+def _oktra(*arguments: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "oktra", *arguments],
+        cwd=ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_an_instant_alert_arrives_by_email_and_one_click_pauses_it(
+    page: Page, tmp_path, app_harness
+):
+    _sign_in(page)
+    page.goto("/fr/alerts/edit?q=pompes+hydrauliques")
+    expect(page.locator("#alert-text")).to_have_value("pompes hydrauliques")
+    page.locator("#alert-name").fill("Pompes E2E")
+    page.locator("#frequency-instant").click()
+    page.locator("#save-alert").click()
+    card = page.locator(".alert-card", has_text="Pompes E2E")
+    expect(card).to_be_visible()
+    expect(card.locator(".paused")).to_have_count(0)
+
+    path = tmp_path / "pumps.jsonl"
+    deadline = (utc_now() + timedelta(days=20)).astimezone(MOROCCO).strftime("%d/%m/%Y %H:%M")
+    published = utc_now().astimezone(MOROCCO).strftime("%d/%m/%Y %H:%M")
+    title = "Acquisition de pompes hydrauliques pour la station E2E"
+    record = {
+        "reference": "E2E-PUMPS-1/2026",
+        "objet": title,
+        "acheteur": "OFFICE NATIONAL E2E",
+        "date_publication": published,
+        "categorie": "FOURNITURES",
+        "date_limite": deadline,
+        "statut": "OUVERT",
+    }
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    _oktra("tenders", "import", "--quiet", str(path))
+    _oktra("jobs", "run", "queue_instant_alerts")
+    assert re.search(r"'sent': [1-9]", _oktra("jobs", "run", "send_emails"))
+
+    page.goto("/dev/mailbox")
+    page.locator(".mail-subject", has_text="Nouveaux appels d'offres").first.click()
+    expect(page.locator("#mail-text")).to_contain_text(title)
+    headers = page.locator("#mail-headers").inner_text()
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in headers
+    one_click = urlsplit(re.search(r"List-Unsubscribe: <([^>]+)>", headers).group(1)).path
+    text = page.locator("#mail-text").inner_text()
+    visible = re.search(r"http\S+(/fr/unsubscribe\?token=\S+)", text).group(1)
+
+    page.goto(visible)
+    expect(page.locator("#unsubscribe-question")).to_contain_text("Pompes E2E")
+    page.locator("#unsubscribe").click()
+    expect(page.locator("#unsubscribe-outcome")).to_contain_text("en pause")
+    page.locator("#undo").click()
+    expect(page.locator("#unsubscribe-outcome")).to_contain_text("reprennent")
+
+    host, port = app_harness.backend.servers[0].sockets[0].getsockname()[:2]
+    answer = page.request.post(
+        f"http://{host}:{port}{one_click}", form={"List-Unsubscribe": "One-Click"}
+    )
+    assert (answer.status, answer.text()) == (200, "Unsubscribed.")
+    page.goto("/fr/alerts")
+    card = page.locator(".alert-card", has_text="Pompes E2E")
+    expect(card.locator(".paused")).to_be_visible()
+    expect(card.locator(".paused-note")).to_contain_text("lien dans un e-mail")
+    assert page.watch.console_errors == []
