@@ -7,6 +7,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 
 import boto3
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 # The SES tag carrying the outbox row's id: SES's Send events name the message by it.
@@ -69,7 +70,14 @@ class SesSender:
     def __init__(
         self, *, region: str, configuration_set: str = "", endpoint_url: str | None = None
     ):
-        self._client = boto3.client("sesv2", region_name=region, endpoint_url=endpoint_url)
+        # No retry inside botocore: SendEmail has no idempotency token, so a retry after a lost
+        # answer would send the message twice; the outbox retries, and can know what went out.
+        self._client = boto3.client(
+            "sesv2",
+            region_name=region,
+            endpoint_url=endpoint_url,
+            config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
+        )
         self._configuration_set = configuration_set
         self.knows_what_was_sent = bool(configuration_set)
 

@@ -96,6 +96,11 @@ def send_pending(
     for message in due:
         if not _claim(session, message, now):
             continue
+        if message.confirmed_at is not None:
+            message.status, message.sent_at = "sent", message.confirmed_at
+            counts["confirmed"] += 1
+            session.commit()
+            continue
         if message.to_address.strip().lower() in suppressed:
             message.status, message.last_error = "suppressed", "the address is suppressed"
             counts["suppressed"] += 1

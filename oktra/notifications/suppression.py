@@ -106,7 +106,7 @@ def confirm_sent(*, session: Session, reference: str, now: datetime) -> int:
     if message is None or message.confirmed_at is not None:
         return 0
     message.confirmed_at = now
-    if message.status in ("sending", "uncertain"):
+    if message.status in ("pending", "sending", "uncertain"):
         message.status, message.sent_at = "sent", now
     session.flush()
     return 1

@@ -199,3 +199,15 @@ def test_the_raw_message_has_text_html_and_unsubscribe_headers():
     parsed = message_from_string(raw)
     assert parsed["List-Unsubscribe"] == "<https://oktra.ma/x>"
     assert [part.get_content_type() for part in parsed.walk()][1:] == ["text/plain", "text/html"]
+
+
+def test_the_instant_chain_runs_within_five_minutes_of_an_import():
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    from oktra.jobs import find_job
+
+    chain = [
+        find_job(name).trigger for name in ("match_alerts", "queue_instant_alerts", "send_emails")
+    ]
+    assert all(isinstance(trigger, IntervalTrigger) for trigger in chain)
+    assert sum(trigger.interval for trigger in chain) <= timedelta(minutes=5)

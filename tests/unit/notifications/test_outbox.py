@@ -41,7 +41,10 @@ class FlakyProvider:
     """A provider that fails as SES does when throttling: moto cannot throttle, so this
     stand-in replaces only the provider's answer, never the outbox logic under test."""
 
-    def __init__(self, failures: int, *, transient: bool = True) -> None:
+    def __init__(
+        self, failures: int, *, transient: bool = True, knows_what_was_sent: bool = False
+    ) -> None:
+        self.knows_what_was_sent = knows_what_was_sent
         self.failures = failures
         self.transient = transient
         self.sent: list[str] = []
@@ -107,7 +110,7 @@ def test_retries_stop_after_the_last_attempt(session):
     assert session.exec(select(EmailMessage)).one().status == "failed"
 
 
-def test_a_message_interrupted_while_sending_is_never_sent_again(session):
+def test_an_interrupted_message_is_never_resent_when_the_provider_cannot_say_it_went(session):
     message = _enqueue(session)
     message.status = "sending"
     message.next_attempt_at = utc_now() - timedelta(hours=1)
@@ -145,7 +148,7 @@ def test_ses_sends_from_a_verified_sender_in_eu_north_1(session, monkeypatch):
     counts = send_pending(session=session, now=utc_now(), sender=SesSender(region=REGION))
     assert counts["sent"] == 1
     [sent] = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages
-    assert sent.destinations["ToAddresses"] == ["salma@atlas.ma"]
+    assert "To: salma@atlas.ma" in sent.raw_data
     assert session.exec(select(EmailMessage)).one().provider_message_id
 
 
