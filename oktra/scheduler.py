@@ -92,10 +92,15 @@ def next_fire_after(trigger: BaseTrigger, moment: datetime) -> datetime | None:
 
 
 def missed_jobs(specs: list[JobSpec], *, session: Session, now: datetime) -> list[JobSpec]:
-    """Jobs whose next run after their last recorded one is already past."""
+    """Jobs whose next run after their last successful one is already past (a run that failed
+    or died midway left nothing done: it is caught up too)."""
     missed = []
     for spec in specs:
-        last = session.exec(select(func.max(JobRun.started_at)).where(JobRun.job == spec.name))
+        last = session.exec(
+            select(func.max(JobRun.started_at)).where(
+                JobRun.job == spec.name, JobRun.outcome == "ok"
+            )
+        )
         last_started = last.scalar_one_or_none()
         if last_started is None:
             continue

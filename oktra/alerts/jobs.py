@@ -26,12 +26,17 @@ def queue_instant_alerts(*, session: Session, now: datetime) -> dict[str, int]:
 
 
 def queue_daily_digests(*, session: Session, now: datetime) -> dict[str, int]:
-    """Email each user's daily digest (once per Moroccan day, only when something matched)."""
+    """Email each user's daily digest (once per Moroccan day, only when something matched).
+
+    Matching runs first, so a digest run as a catch-up next to a catch-up of the matching job
+    still carries every tender imported before it."""
+    match_new_tenders(session=session, now=now)
     return queue_alert_emails(session=session, frequency=Frequency.DAILY, now=now)
 
 
 def queue_weekly_digests(*, session: Session, now: datetime) -> dict[str, int]:
     """Email each user's weekly digest (once per ISO week, only when something matched)."""
+    match_new_tenders(session=session, now=now)
     return queue_alert_emails(session=session, frequency=Frequency.WEEKLY, now=now)
 
 

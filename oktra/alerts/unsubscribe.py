@@ -99,61 +99,48 @@ def describe(*, session: Session, request: Unsubscribe) -> list[str]:
     return list(session.scalars(query.order_by(SavedSearch.id)))
 
 
+def _follow(session: Session, request: Unsubscribe, follow: bool, now: datetime) -> int:
+    try:
+        user_id, tender_id = request.user_id, request.target
+        follow_tender(session=session, user_id=user_id, tender_id=tender_id, follow=follow, now=now)
+    except NotFoundError:
+        return 0
+    return 1
+
+
+def _pause_alerts(session: Session, request: Unsubscribe, paused: bool, now: datetime) -> int:
+    """Pause the link's active alerts, or resume those a link paused; returns how many."""
+    query = select(SavedSearch.id).where(SavedSearch.user_id == request.user_id)
+    if paused:
+        query = query.where(SavedSearch.paused_at.is_(None))
+    else:
+        query = query.where(SavedSearch.pause_reason == UNSUBSCRIBED)
+    if request.scope == ALERT:
+        query = query.where(SavedSearch.id == request.target)
+    alert_ids = list(session.scalars(query))
+    for alert_id in alert_ids:
+        set_paused(
+            session=session,
+            user_id=request.user_id,
+            alert_id=alert_id,
+            paused=paused,
+            now=now,
+            reason=UNSUBSCRIBED,
+        )
+    return len(alert_ids)
+
+
 def apply(*, session: Session, request: Unsubscribe, now: datetime) -> int:
     """Stop what the link says; returns how many alerts or follows changed (0: already done)."""
     if request.scope == FOLLOW:
         if not describe(session=session, request=request):
             return 0
-        follow_tender(
-            session=session,
-            user_id=request.user_id,
-            tender_id=request.target,
-            follow=False,
-            now=now,
-        )
-        return 1
-    query = select(SavedSearch).where(
-        SavedSearch.user_id == request.user_id, SavedSearch.paused_at.is_(None)
-    )
-    if request.scope == ALERT:
-        query = query.where(SavedSearch.id == request.target)
-    changed = 0
-    for alert in session.scalars(query).all():
-        set_paused(
-            session=session,
-            user_id=request.user_id,
-            alert_id=alert.id,
-            paused=True,
-            now=now,
-            reason=UNSUBSCRIBED,
-        )
-        changed += 1
-    return changed
+        return _follow(session, request, False, now)
+    return _pause_alerts(session, request, True, now)
 
 
 def undo(*, session: Session, request: Unsubscribe, now: datetime) -> int:
     """Resume what a link paused (the alerts it paused, or the follow it stopped)."""
     if request.scope == FOLLOW:
-        try:
-            follow_tender(
-                session=session,
-                user_id=request.user_id,
-                tender_id=request.target,
-                follow=True,
-                now=now,
-            )
-        except NotFoundError:
-            return 0
-        return 1
-    query = select(SavedSearch).where(
-        SavedSearch.user_id == request.user_id, SavedSearch.pause_reason == UNSUBSCRIBED
-    )
-    if request.scope == ALERT:
-        query = query.where(SavedSearch.id == request.target)
-    changed = 0
-    for alert in session.scalars(query).all():
-        set_paused(
-            session=session, user_id=request.user_id, alert_id=alert.id, paused=False, now=now
-        )
-        changed += 1
-    return changed
+        return _follow(session, request, True, now)
+    return _pause_alerts(session, request, False, now)

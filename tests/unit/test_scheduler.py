@@ -78,6 +78,16 @@ def test_a_job_run_recently_is_not_due(session):
     assert missed_jobs([spec], session=session, now=now) == []
 
 
+def test_a_run_that_failed_or_died_is_caught_up(session):
+    spec = JobSpec("hourly", _count_job, IntervalTrigger(hours=1), "hourly")
+    now = utc_now()
+    session.add(JobRun(job="hourly", started_at=now - timedelta(hours=3), outcome="ok"))
+    session.add(JobRun(job="hourly", started_at=now - timedelta(minutes=10), outcome="failed"))
+    session.add(JobRun(job="hourly", started_at=now - timedelta(minutes=5), outcome="running"))
+    session.flush()
+    assert missed_jobs([spec], session=session, now=now) == [spec]
+
+
 def test_a_job_never_run_has_nothing_to_catch_up(session):
     spec = JobSpec("fresh", _count_job, DAILY, "fresh")
     assert missed_jobs([spec], session=session, now=utc_now()) == []

@@ -18,7 +18,6 @@ Moto keeps no tags, so each message goes to its own address and its row is found
 
 from __future__ import annotations
 
-import base64
 import email
 import json
 import os
@@ -37,10 +36,6 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ReadTimeoutError
 from botocore.httpsession import URLLib3Session
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.server import ThreadedMotoServer
 from moto.ses.models import ses_backends
@@ -55,11 +50,11 @@ from oktra.notifications import routes
 from oktra.notifications.models import EmailMessage
 from oktra.notifications.service import backoff, enqueue_email, send_pending, sender_for
 from oktra.settings import get_settings
+from tests.unit.integrations.test_sns import _certificate, _key, _notification, _sign
 
 ROOT = Path(__file__).resolve().parents[3]
 REGION, CONFIG_SET = "eu-north-1", "oktra-events"
 TOPIC = "arn:aws:sns:eu-north-1:123456789012:oktra-ses-events"
-CERT_URL = "https://sns.eu-north-1.amazonaws.com/SimpleNotificationService-test.pem"
 FAULTS = {
     "throttle": (400, "ThrottlingException"),
     "too-many": (429, "TooManyRequestsException"),
@@ -155,19 +150,10 @@ def _enqueue(session, n: int) -> EmailMessage:
 @pytest.fixture
 def ses_events(monkeypatch):
     """Post SES Send events the way SNS delivers them, signed with the test's own certificate."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sns.amazonaws.com")])
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(utc_now() - timedelta(days=1))
-        .not_valid_after(utc_now() + timedelta(days=1))
-        .sign(key, hashes.SHA256())
+    key = _key()
+    pem = _certificate(
+        key, not_before=utc_now() - timedelta(days=1), not_after=utc_now() + timedelta(days=1)
     )
-    pem = cert.public_bytes(serialization.Encoding.PEM)
     monkeypatch.setattr(routes, "fetch_certificate", lambda url: pem)
     client = TestClient(build_api())
 
@@ -177,18 +163,9 @@ def ses_events(monkeypatch):
             "destination": [message.to_address],
             "tags": {"oktra_message": [str(message.id)], "ses:configuration-set": [CONFIG_SET]},
         }
-        fields = {
-            "Message": json.dumps({"eventType": "Send", "mail": mail, "send": {}}),
-            "MessageId": str(uuid.uuid4()),
-            "Subject": "Amazon SES Email Event Notification",
-            "Timestamp": utc_now().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            "TopicArn": TOPIC,
-            "Type": "Notification",
-        }
-        signed = "".join(f"{k}\n{v}\n" for k, v in fields.items()).encode()  # SNS's order
-        signature = key.sign(signed, padding.PKCS1v15(), hashes.SHA256())
-        fields |= {"SignatureVersion": "2", "SigningCertURL": CERT_URL}
-        fields["Signature"] = base64.b64encode(signature).decode()
+        event = json.dumps({"eventType": "Send", "mail": mail, "send": {}})
+        stamp = utc_now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        fields = _sign(_notification(event, Timestamp=stamp, TopicArn=TOPIC), key, "2")
         return client.post("/notifications/ses", content=json.dumps(fields)).status_code
 
     return post_send_event
