@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import reflex as rx
 
 from oktra.accounts import pages as account_pages
@@ -23,6 +21,7 @@ from oktra.logging_setup import configure_logging
 from oktra.notifications.pages import mailbox
 from oktra.notifications.state import MailboxState
 from oktra.privacy import pages as privacy_pages
+from oktra.privacy.banners import with_banners
 from oktra.public import pages as public_pages
 from oktra.settings import get_settings
 from oktra.tenders import pages as tender_pages
@@ -65,7 +64,7 @@ app.add_page(entry, route="/", title="OKTRA", on_load=LanguageState.enter)
 for lang in LANGUAGES:
     for slug, builder, title, on_load in PAGES:
         app.add_page(
-            functools.partial(builder, lang),
+            with_banners(builder, lang),
             route=f"/{lang}/{slug}" if slug else f"/{lang}",
             title=t(lang, title) if slug == "" else f"{t(lang, title)} · OKTRA",
             description=t(lang, PAGES[0][2]),
