@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     email_backend: Literal["outbox", "ses"] = "outbox"
     email_from: str = "OKTRA <alertes@oktra.ma>"
     ses_region: str = "eu-north-1"
+    hosting_region: str = "eu-north-1"
     cmi_gateway_url: str = SIMULATOR_GATEWAY
     cmi_client_id: str = "600000000"
     cmi_store_key: SecretStr = SecretStr(f"{PLACEHOLDER_MARK}-cmi-store-key")

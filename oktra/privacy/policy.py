@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from oktra.i18n import N_, t
+from oktra.privacy.cookies import CATEGORY_TITLES, keys_by_category
 from oktra.privacy.registry import Category, declarations_by_category
 from oktra.settings import Settings
 
@@ -112,6 +113,20 @@ SUBCONTRACTORS_FIREBASE = N_(
     "Amazon Web Services (hosting and email), Firebase/Google Cloud (authentication)"
 )
 FIREBASE_TRANSFER = N_("Firebase (Google Cloud): authentication service")
+AWS_HOSTING = N_("Amazon Web Services (AWS), region {region} ({place}): hosting")
+AWS_HOSTING_AND_EMAIL = N_(
+    "Amazon Web Services (AWS), region {region} ({place}): hosting; "
+    "region {email_region} ({email_place}): email sending via Amazon SES"
+)
+REGION_PLACES = {
+    "eu-north-1": N_("Stockholm, Sweden"),
+    "eu-west-1": N_("Ireland"),
+    "eu-west-3": N_("Paris, France"),
+    "eu-central-1": N_("Frankfurt, Germany"),
+    "eu-south-2": N_("Spain"),
+    "me-south-1": N_("Bahrain"),
+    "us-east-1": N_("Virginia, United States"),
+}
 HASHING_LOCAL = N_("Secure password hashing (bcrypt) for every account")
 HASHING_FIREBASE = N_(
     "Customer passwords verified by Firebase Authentication, never stored by OKTRA; "
@@ -119,10 +134,24 @@ HASHING_FIREBASE = N_(
 )
 
 
+def _place(region: str, lang: str) -> str:
+    return t(lang, REGION_PLACES[region]) if region in REGION_PLACES else region
+
+
+def aws_transfer(settings: Settings, lang: str) -> str:
+    """Section 6's AWS line: the regions this deployment is configured for."""
+    hosting = {"region": settings.hosting_region, "place": _place(settings.hosting_region, lang)}
+    if settings.email_backend != "ses":
+        return "- " + t(lang, AWS_HOSTING).format(**hosting)
+    email = {"email_region": settings.ses_region, "email_place": _place(settings.ses_region, lang)}
+    return "- " + t(lang, AWS_HOSTING_AND_EMAIL).format(**hosting, **email)
+
+
 def deployment_values(settings: Settings, lang: str) -> dict[str, str]:
     """What this deployment really uses, for sections 5, 6 and 8 (from the settings)."""
     firebase = settings.auth_provider == "firebase"
     return {
+        "aws_transfer": aws_transfer(settings, lang),
         "subcontractors": t(lang, SUBCONTRACTORS_FIREBASE if firebase else SUBCONTRACTORS_LOCAL),
         "firebase_transfer": f"- {t(lang, FIREBASE_TRANSFER)}" if firebase else "",
         "password_hashing": t(lang, HASHING_FIREBASE if firebase else HASHING_LOCAL),
@@ -150,6 +179,22 @@ def retention_blocks(lang: str) -> tuple[Block, ...]:
     return (Block("ul", items=tuple(items)),) if items else ()
 
 
+def cookie_blocks(lang: str) -> tuple[Block, ...]:
+    """Section 10's list, one line per registered cookie or storage key, from the registry."""
+    template = t(lang, "{name} ({category}): {purpose} {lifetime}")
+    items = [
+        template.format(
+            name=key.name,
+            category=t(lang, CATEGORY_TITLES[key.category]),
+            purpose=t(lang, key.purpose),
+            lifetime=t(lang, key.lifetime),
+        )
+        for keys in keys_by_category().values()
+        for key in keys
+    ]
+    return (Block("ul", items=tuple(items)),)
+
+
 def render_document(name: str, lang: str, settings: Settings) -> Document:
     """A legal text in one language, placeholders filled and generated sections added."""
     source = load_source(name)
@@ -164,6 +209,8 @@ def render_document(name: str, lang: str, settings: Settings) -> Document:
         blocks = parse_blocks(fill(raw["body"][lang]))
         if name == "privacy" and raw["id"] == "retention":
             blocks = blocks + retention_blocks(lang)
+        if name == "privacy" and raw["id"] == "cookies":
+            blocks = blocks + cookie_blocks(lang)
         sections.append(Section(raw["id"], raw["number"], fill(raw["title"][lang]), blocks))
     return Document(
         name=name,

@@ -16,6 +16,7 @@ from oktra.privacy.policy import (
     render_document,
     retention_blocks,
 )
+from oktra.privacy.cookies import STORAGE_KEYS
 from oktra.privacy.registry import REGISTRY
 from oktra.settings import load_settings
 
@@ -134,3 +135,28 @@ def test_sections_5_6_and_8_name_firebase_when_the_deployment_uses_it(monkeypatc
     assert "Firebase" in _section(document, "transfers")
     assert "Firebase" in _section(document, "security")
     assert "bcrypt" in _section(document, "security")
+
+
+def test_section_6_names_the_regions_this_deployment_is_configured_for(monkeypatch):
+    monkeypatch.setenv("OKTRA_EMAIL_BACKEND", "ses")
+    monkeypatch.setenv("OKTRA_SES_REGION", "eu-west-3")
+    monkeypatch.setenv("OKTRA_HOSTING_REGION", "eu-central-1")
+    document = render_document("privacy", "en", load_settings())
+    transfers = _section(document, "transfers")
+    assert "region eu-central-1 (Frankfurt, Germany): hosting" in transfers
+    assert "region eu-west-3 (Paris, France): email sending via Amazon SES" in transfers
+    assert "eu-north-1" not in transfers
+
+
+def test_section_6_names_no_email_service_where_none_is_configured(monkeypatch):
+    monkeypatch.setenv("OKTRA_EMAIL_BACKEND", "outbox")
+    transfers = _section(render_document("privacy", "fr", load_settings()), "transfers")
+    assert "Amazon SES" not in transfers
+    assert "eu-north-1" in transfers
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_section_10_lists_every_registered_cookie_and_storage_key(lang):
+    cookies = _section(render_document("privacy", lang, load_settings()), "cookies")
+    for key in STORAGE_KEYS:
+        assert key.name in cookies
