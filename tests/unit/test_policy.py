@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from oktra.i18n import LANGUAGES
+from oktra.privacy.cookies import STORAGE_KEYS
 from oktra.privacy.policy import (
     DOCUMENTS,
     Block,
@@ -16,7 +17,6 @@ from oktra.privacy.policy import (
     render_document,
     retention_blocks,
 )
-from oktra.privacy.cookies import STORAGE_KEYS
 from oktra.privacy.registry import REGISTRY
 from oktra.settings import load_settings
 
