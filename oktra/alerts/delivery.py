@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
@@ -21,6 +21,7 @@ from sqlmodel import Session
 from oktra.accounts.models import User
 from oktra.alerts.models import AlertDelivery, AlertMatch, Frequency, SavedSearch
 from oktra.alerts.unsubscribe import ALERT, ALL, Unsubscribe, list_unsubscribe_headers, page_url
+from oktra.core.batches import in_chunks
 from oktra.core.clock import MOROCCO
 from oktra.notifications.models import EmailMessage
 from oktra.notifications.service import enqueue_email
@@ -102,12 +103,54 @@ def reachable_users(*, session: Session, user_ids: set[int]) -> dict[int, User]:
     """The users among these whose address is verified and not suppressed."""
     users = {
         user.id: user
+        for chunk in in_chunks(user_ids)
         for user in session.scalars(
-            select(User).where(User.id.in_(user_ids), User.email_verified_at.is_not(None))
+            select(User).where(User.id.in_(chunk), User.email_verified_at.is_not(None))
         )
     }
     blocked = suppressed_among(session=session, addresses={u.email for u in users.values()})
     return {uid: user for uid, user in users.items() if user.email.lower() not in blocked}
+
+
+class TenderCards:
+    """The tenders of one run, each read once and summarized once per language."""
+
+    def __init__(self, session: Session, tender_ids: set[int]) -> None:
+        self._rows: dict[int, tuple[Tender, Buyer]] = {}
+        for chunk in in_chunks(tender_ids):
+            rows = session.execute(
+                select(Tender, Buyer)
+                .join(Buyer, Buyer.id == Tender.buyer_id)
+                .where(Tender.id.in_(chunk))
+            )
+            self._rows.update((tender.id, (tender, buyer)) for tender, buyer in rows)
+        self._summaries: dict[tuple[int, str], dict[str, str]] = {}
+
+    def order(self, tender_id: int) -> tuple:
+        """Nearest deadline first, tenders without one last."""
+        deadline = self._rows[tender_id][0].deadline_at
+        return (deadline is None, deadline or datetime.min.replace(tzinfo=UTC), tender_id)
+
+    def summary(self, tender_id: int, lang: str) -> dict[str, str]:
+        """A tender as an email lists it, with its address."""
+        key = (tender_id, lang)
+        if key not in self._summaries:
+            tender, buyer = self._rows[tender_id]
+            card = tender_summary(tender, buyer, lang)
+            card["url"] = f"{get_settings().base_url}/{lang}/tenders/{tender_id}"
+            self._summaries[key] = card
+        return self._summaries[key]
+
+
+def alert_names(*, session: Session, alert_ids: set[int]) -> dict[int, str]:
+    """Names of these saved searches."""
+    return {
+        alert_id: name
+        for chunk in in_chunks(alert_ids)
+        for alert_id, name in session.execute(
+            select(SavedSearch.id, SavedSearch.name).where(SavedSearch.id.in_(chunk))
+        )
+    }
 
 
 def period_of(frequency: str, now: datetime) -> str:
@@ -128,29 +171,39 @@ def queue_alert_emails(*, session: Session, frequency: str, now: datetime) -> di
         by_user[item.user_id].append(item)
     users = reachable_users(session=session, user_ids=set(by_user))
     counts = {"emails": 0, "tenders": 0, "unreachable": len(set(by_user) - set(users))}
+    wanted = [item for user_id in users for item in by_user[user_id]]
+    cards = TenderCards(session, {item.tender_id for item in wanted})
+    names = alert_names(session=session, alert_ids={item.saved_search_id for item in wanted})
     period = period_of(frequency, now)
     for user_id, user in users.items():
         key = f"alerts:{frequency}:{user_id}:{period}"
+        if session.scalar(select(EmailMessage.id).where(EmailMessage.idempotency_key == key)):
+            continue
+        first_alert: dict[int, int] = {}
+        for item in by_user[user_id]:
+            first_alert.setdefault(item.tender_id, item.saved_search_id)
+        context = alert_email_context(user=user, first_alert=first_alert, cards=cards, names=names)
         try:
             with session.begin_nested():
-                written = _queue_for_user(session, user, by_user[user_id], frequency, key, now)
+                _write(session, user, first_alert, context, frequency, key, now)
         except IntegrityError:
             logger.info("alert email for user %s already written by another worker", user_id)
             continue
-        counts["emails"] += written > 0
-        counts["tenders"] += written
+        counts["emails"] += 1
+        counts["tenders"] += len(first_alert)
     return counts
 
 
-def _queue_for_user(
-    session: Session, user: User, items: list[Pending], frequency: str, key: str, now: datetime
-) -> int:
-    if session.scalars(select(EmailMessage.id).where(EmailMessage.idempotency_key == key)).first():
-        return 0
-    first_alert: dict[int, int] = {}
-    for item in items:
-        first_alert.setdefault(item.tender_id, item.saved_search_id)
-    context = alert_email_context(session=session, user=user, first_alert=first_alert, now=now)
+def _write(
+    session: Session,
+    user: User,
+    first_alert: dict[int, int],
+    context: dict[str, object],
+    frequency: str,
+    key: str,
+    now: datetime,
+) -> None:
+    """The outbox row and its ledger lines, in the caller's savepoint."""
     alerts = set(first_alert.values())
     single = len(alerts) == 1
     scope = Unsubscribe(user.id, ALERT, min(alerts)) if single else Unsubscribe(user.id, ALL)
@@ -164,44 +217,30 @@ def _queue_for_user(
         user_id=user.id,
         headers=list_unsubscribe_headers(scope),
     )
-    session.add_all(
-        AlertDelivery(
-            user_id=user.id,
-            tender_id=tender_id,
-            event=MATCH_EVENT,
-            saved_search_id=alert_id,
-            email_message_id=message.id,
-            created_at=now,
-        )
-        for tender_id, alert_id in first_alert.items()
+    session.execute(
+        insert(AlertDelivery),
+        [
+            {
+                "user_id": user.id,
+                "tender_id": tender_id,
+                "event": MATCH_EVENT,
+                "saved_search_id": alert_id,
+                "email_message_id": message.id,
+                "created_at": now,
+            }
+            for tender_id, alert_id in first_alert.items()
+        ],
     )
-    session.flush()
-    return len(first_alert)
 
 
 def alert_email_context(
-    *, session: Session, user: User, first_alert: dict[int, int], now: datetime
+    *, user: User, first_alert: dict[int, int], cards: TenderCards, names: dict[int, str]
 ) -> dict[str, object]:
     """What an alert email shows: the tenders grouped by alert, with the links of each alert."""
     lang, base = user.language, get_settings().base_url
-    names = dict(
-        session.execute(
-            select(SavedSearch.id, SavedSearch.name).where(
-                SavedSearch.id.in_(set(first_alert.values()))
-            )
-        ).all()
-    )
-    rows = session.execute(
-        select(Tender, Buyer)
-        .join(Buyer, Buyer.id == Tender.buyer_id)
-        .where(Tender.id.in_(list(first_alert)))
-        .order_by(Tender.deadline_at.is_(None), Tender.deadline_at, Tender.id)
-    ).all()
     grouped: dict[int, list[dict[str, str]]] = defaultdict(list)
-    for tender, buyer in rows:
-        summary = tender_summary(tender, buyer, lang)
-        summary["url"] = f"{base}/{lang}/tenders/{tender.id}"
-        grouped[first_alert[tender.id]].append(summary)
+    for tender_id in sorted(first_alert, key=cards.order):
+        grouped[first_alert[tender_id]].append(cards.summary(tender_id, lang))
     groups = [
         {
             "name": names[alert_id],

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
+from oktra.core.batches import in_chunks
 from oktra.integrations.ses import MESSAGE_TAG
 from oktra.integrations.sns import SesEvent
 from oktra.notifications.models import EmailMessage, EmailSuppression
@@ -37,13 +38,14 @@ def suppression_for(*, session: Session, address: str) -> EmailSuppression | Non
 
 def suppressed_among(*, session: Session, addresses: set[str]) -> set[str]:
     """Which of these addresses are suppressed (normalized forms)."""
-    wanted = {normalized(address) for address in addresses}
-    if not wanted:
-        return set()
-    found = session.scalars(
-        select(EmailSuppression.address).where(EmailSuppression.address.in_(wanted))
-    )
-    return set(found)
+    found: set[str] = set()
+    for chunk in in_chunks(normalized(address) for address in addresses):
+        found.update(
+            session.scalars(
+                select(EmailSuppression.address).where(EmailSuppression.address.in_(chunk))
+            )
+        )
+    return found
 
 
 def suppress(

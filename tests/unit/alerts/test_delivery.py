@@ -211,3 +211,9 @@ def test_the_instant_chain_runs_within_five_minutes_of_an_import():
     ]
     assert all(isinstance(trigger, IntervalTrigger) for trigger in chain)
     assert sum((trigger.interval for trigger in chain), timedelta()) <= timedelta(minutes=5)
+
+
+def test_tens_of_thousands_of_recipients_fit_the_databases_parameter_bounds(session):
+    from oktra.alerts.delivery import reachable_users
+
+    assert reachable_users(session=session, user_ids=set(range(1, 40_001))) == {}
