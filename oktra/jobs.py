@@ -21,6 +21,8 @@ from oktra.alerts.jobs import (
 )
 from oktra.core.clock import MOROCCO
 from oktra.notifications.jobs import purge_emails, send_emails
+from oktra.privacy.analytics import rotate_salts
+from oktra.privacy.jobs import queue_announcements
 from oktra.scheduler import JobSpec, prune_job_runs
 from oktra.settings import get_settings
 from oktra.tenders.jobs import ingest_watched_folder
@@ -80,6 +82,18 @@ def all_jobs() -> list[JobSpec]:
             func=purge_alert_matches,
             trigger=CronTrigger(hour=4, minute=5, timezone=MOROCCO),
             description="Delete alert matches and deliveries older than one year",
+        ),
+        JobSpec(
+            name="queue_announcements",
+            func=queue_announcements,
+            trigger=IntervalTrigger(seconds=60),
+            description="Queue announcement emails by batches (policy changes, updates, news)",
+        ),
+        JobSpec(
+            name="rotate_analytics_salts",
+            func=rotate_salts,
+            trigger=CronTrigger(hour=0, minute=5, timezone=MOROCCO),
+            description="Delete past days' analytics salts and events older than 13 months",
         ),
         JobSpec(
             name="send_emails",

@@ -9,7 +9,11 @@ from oktra.accounts import profile_pages
 from oktra.accounts.profile_state import AccountState
 from oktra.accounts.state import AuthState, PasswordResetState, VerifyState
 from oktra.admin import pages as staff_pages
+from oktra.admin.policy_pages import staff_policy
+from oktra.admin.policy_state import StaffPolicyState
 from oktra.admin.state import StaffUsersState
+from oktra.admin.statistics_pages import staff_statistics
+from oktra.admin.statistics_state import StaffStatisticsState
 from oktra.alerts import pages as alert_pages
 from oktra.alerts.state import AlertFormState, AlertsState
 from oktra.alerts.unsubscribe_page import unsubscribe_page
@@ -21,7 +25,9 @@ from oktra.logging_setup import configure_logging
 from oktra.notifications.pages import mailbox
 from oktra.notifications.state import MailboxState
 from oktra.privacy import pages as privacy_pages
+from oktra.privacy import version_pages
 from oktra.privacy.banners import with_banners
+from oktra.privacy.legal_state import LegalState
 from oktra.public import pages as public_pages
 from oktra.settings import get_settings
 from oktra.tenders import pages as tender_pages
@@ -36,9 +42,16 @@ configure_logging()
 PAGES = (
     ("", public_pages.home, N_("OKTRA: Moroccan public tender alerts"), None),
     ("contact", public_pages.contact, N_("Contact us"), None),
-    ("privacy", privacy_pages.privacy, N_("Privacy policy"), None),
+    ("privacy", privacy_pages.privacy, N_("Privacy policy"), LegalState.open_page),
+    (
+        "privacy/versions",
+        version_pages.privacy_versions,
+        N_("Privacy policy"),
+        LegalState.open_versions,
+    ),
     ("cookies", privacy_pages.cookies, N_("Cookie policy"), None),
-    ("terms", privacy_pages.terms, N_("Terms of use"), None),
+    ("terms", privacy_pages.terms, N_("Terms of use"), LegalState.open_page),
+    ("terms/versions", version_pages.terms_versions, N_("Terms of use"), LegalState.open_versions),
     ("signup", account_pages.signup, N_("Create your account"), None),
     ("signin", account_pages.signin, N_("Sign in"), None),
     ("forgot", account_pages.forgot, N_("Forgot your password?"), None),
@@ -63,9 +76,10 @@ app.register_lifespan_task(scheduler_lifespan)
 app.add_page(entry, route="/", title="OKTRA", on_load=LanguageState.enter)
 for lang in LANGUAGES:
     for slug, builder, title, on_load in PAGES:
+        route = f"/{lang}/{slug}" if slug else f"/{lang}"
         app.add_page(
-            with_banners(builder, lang),
-            route=f"/{lang}/{slug}" if slug else f"/{lang}",
+            with_banners(builder, lang, route),
+            route=route,
             title=t(lang, title) if slug == "" else f"{t(lang, title)} · OKTRA",
             description=t(lang, PAGES[0][2]),
             on_load=on_load or AuthState.load_session,
@@ -76,6 +90,18 @@ app.add_page(
     route="/staff/users",
     title="Users · OKTRA staff",
     on_load=StaffUsersState.open_page,
+)
+app.add_page(
+    staff_statistics,
+    route="/staff/statistics",
+    title="Statistics · OKTRA staff",
+    on_load=StaffStatisticsState.open_page,
+)
+app.add_page(
+    staff_policy,
+    route="/staff/policy",
+    title="Legal texts and announcements · OKTRA staff",
+    on_load=StaffPolicyState.open_page,
 )
 if get_settings().env != "production":
     app.add_page(mailbox, route="/dev/mailbox", title="Mailbox · OKTRA", on_load=MailboxState.load)

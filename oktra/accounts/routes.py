@@ -8,10 +8,18 @@ from starlette.routing import Route
 
 from oktra.accounts.models import User
 from oktra.accounts.passwords import provider_for
-from oktra.accounts.sessions import SESSION_COOKIE, end_session, redeem_ticket
+from oktra.accounts.sessions import (
+    SESSION_COOKIE,
+    ClientInfo,
+    end_session,
+    redeem_ticket,
+    session_for_token,
+)
 from oktra.core.clock import utc_now
 from oktra.db import session_scope
 from oktra.i18n import DEFAULT_LANGUAGE, normalize_language
+from oktra.privacy import consent
+from oktra.privacy.cookies import CONSENT_COOKIE, CONSENT_MAX_AGE_SECONDS
 from oktra.settings import get_settings
 
 
@@ -43,14 +51,34 @@ def session_cookie_flags() -> dict[str, object]:
 async def complete_sign_in(request: Request) -> Response:
     """Swap the one-minute ticket for the session token, set the cookie, go on."""
     target = safe_next(request.query_params.get("next"))
+    lang = normalize_language(target.split("/")[1])
     with session_scope() as session:
+        now = utc_now()
         token = redeem_ticket(
-            session=session, ticket=request.query_params.get("ticket", ""), now=utc_now()
+            session=session, ticket=request.query_params.get("ticket", ""), now=now
         )
+        row = session_for_token(session=session, token=token, now=now) if token else None
+        joined = None
+        if row is not None:
+            client = ClientInfo(
+                ip=request.client.host if request.client else "",
+                user_agent=request.headers.get("user-agent", "")[:300],
+            )
+            joined = consent.join_at_sign_in(
+                session=session,
+                cookie=request.cookies.get(CONSENT_COOKIE),
+                user_id=row.user_id,
+                requester=consent.Requester(
+                    lang=lang, ip_hash=client.ip_hash(), user_agent=client.user_agent
+                ),
+            )
     if token is None:
-        lang = normalize_language(target.split("/")[1])
         return RedirectResponse(f"{frontend_url()}/{lang}/signin?expired=1", status_code=303)
     response = RedirectResponse(f"{frontend_url()}{target}", status_code=303)
+    if joined is not None:
+        response.set_cookie(
+            CONSENT_COOKIE, joined, max_age=CONSENT_MAX_AGE_SECONDS, samesite="lax", path="/"
+        )
     response.set_cookie(
         SESSION_COOKIE,
         token,

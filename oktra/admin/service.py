@@ -18,6 +18,7 @@ from oktra.core.errors import NotFoundError
 from oktra.models import METADATA
 from oktra.privacy.models import ConsentRecord
 from oktra.privacy.registry import REGISTRY, Category
+from oktra.privacy.statistics import AudienceReport, audience_report
 
 # The audit trail is read through its own view, never as part of a user's data.
 NOT_SHOWN_IN_USER_READS = frozenset({"audit_event"})
@@ -194,6 +195,12 @@ def read_statistics(*, session: Session, staff: StaffMember, now: datetime) -> d
         select(func.count()).select_from(User).where(User.created_at >= now - timedelta(days=30))
     ).one()
     return {"users": users, "verified_users": verified, "signups_30_days": recent}
+
+
+def read_audience(*, session: Session, staff: StaffMember, now: datetime) -> AudienceReport:
+    """Audience figures over groups of at least ten visitors; smaller groups are suppressed."""
+    require(staff, Action.READ_STATISTICS)
+    return audience_report(session=session, now=now)
 
 
 def list_staff(*, session: Session, staff: StaffMember) -> list[StaffSummary]:

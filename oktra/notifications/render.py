@@ -24,6 +24,9 @@ SUBJECTS = {
     "alert_weekly": N_("Your weekly OKTRA digest"),
     "tender_change": N_("A tender you follow changed: %(title)s"),
     "tender_reminder": N_("Reminder: %(title)s"),
+    "policy_change": N_("%(title)s: an important change"),
+    "service_update": N_("OKTRA service update: %(title)s"),
+    "product_news": N_("OKTRA news: %(title)s"),
 }
 # Kinds sharing one template pair.
 TEMPLATE_OF = {"alert_instant": "alerts", "alert_daily": "alerts", "alert_weekly": "alerts"}

@@ -10,7 +10,9 @@ from oktra.i18n import N_
 LANGUAGE_COOKIE = "oktra_lang"
 SESSION_COOKIE = "oktra_session"
 STAFF_COOKIE = "oktra_staff"
+CONSENT_COOKIE = "oktra_consent"
 ONE_YEAR_SECONDS = 365 * 24 * 3600
+CONSENT_MAX_AGE_SECONDS = 182 * 24 * 3600
 
 
 class CookieCategory(StrEnum):
@@ -73,6 +75,18 @@ STORAGE_KEYS: tuple[StorageKey, ...] = (
         written_by="OKTRA",
     ),
     StorageKey(
+        name=CONSENT_COOKIE,
+        storage="cookie",
+        category=CookieCategory.ESSENTIAL,
+        purpose=N_(
+            "Remembers your cookie choice and a random identifier of this browser, written only "
+            "once you choose; with your analytics consent, that identifier (hashed with a salt "
+            "deleted every day) also counts visits."
+        ),
+        lifetime=N_("6 months"),
+        written_by="OKTRA",
+    ),
+    StorageKey(
         name="token",
         storage="sessionStorage",
         category=CookieCategory.ESSENTIAL,
@@ -86,6 +100,46 @@ STORAGE_KEYS: tuple[StorageKey, ...] = (
         category=CookieCategory.ESSENTIAL,
         purpose=N_("Prevents reload loops after an error."),
         lifetime=N_("Until the tab is closed"),
+        written_by="Reflex",
+    ),
+    StorageKey(
+        name="react-router-scroll-positions",
+        storage="sessionStorage",
+        category=CookieCategory.ESSENTIAL,
+        purpose=N_("Restores the scroll position when you go back to a page."),
+        lifetime=N_("Until the tab is closed"),
+        written_by="Reflex",
+    ),
+    StorageKey(
+        name="react-router-manifest-version",
+        storage="sessionStorage",
+        category=CookieCategory.ESSENTIAL,
+        purpose=N_("Reloads the page once when the site has been updated."),
+        lifetime=N_("Until the tab is closed"),
+        written_by="Reflex",
+    ),
+    StorageKey(
+        name="remix-router-transitions",
+        storage="sessionStorage",
+        category=CookieCategory.ESSENTIAL,
+        purpose=N_("Keeps page transitions smooth within the tab."),
+        lifetime=N_("Until the tab is closed"),
+        written_by="Reflex",
+    ),
+    StorageKey(
+        name="theme",
+        storage="localStorage",
+        category=CookieCategory.ESSENTIAL,
+        purpose=N_("The colour scheme the pages are drawn with (light, dark or system)."),
+        lifetime=N_("Until you clear your browser data"),
+        written_by="Reflex",
+    ),
+    StorageKey(
+        name="last_compiled_theme",
+        storage="localStorage",
+        category=CookieCategory.ESSENTIAL,
+        purpose=N_("The default colour scheme of the site (development builds only)."),
+        lifetime=N_("Until you clear your browser data"),
         written_by="Reflex",
     ),
 )

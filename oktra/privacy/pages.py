@@ -6,7 +6,9 @@ import reflex as rx
 
 from oktra.i18n import LANGUAGE_NAMES, N_, format_date, t
 from oktra.privacy.cookies import CATEGORY_DESCRIPTIONS, CATEGORY_TITLES, keys_by_category
+from oktra.privacy.legal_state import LegalState
 from oktra.privacy.policy import Block, Document, render_document
+from oktra.privacy.version_pages import stored_legal_text, versions_link
 from oktra.settings import get_settings
 from oktra.ui.layout import href, notice, page_frame
 
@@ -69,6 +71,7 @@ def legal_text(name: str, lang: str) -> rx.Component:
             )
         )
     header.append(prevailing_notice(document))
+    header.append(versions_link(name, lang))
     contents = rx.el.nav(
         rx.heading(t(lang, "Contents"), as_="h2", size="3"),
         rx.list.ordered(
@@ -98,14 +101,20 @@ def legal_text(name: str, lang: str) -> rx.Component:
     )
 
 
+def published_text(name: str, lang: str) -> rx.Component:
+    """The text built into the page, or the stored version in force when it differs (a new
+    text deployed but not yet published in the back office)."""
+    return rx.cond(LegalState.stored_shown, stored_legal_text(name, lang), legal_text(name, lang))
+
+
 def privacy(lang: str) -> rx.Component:
     """The privacy policy page."""
-    return legal_text("privacy", lang)
+    return published_text("privacy", lang)
 
 
 def terms(lang: str) -> rx.Component:
     """The terms of use page (a draft, versioned like the policy)."""
-    return legal_text("terms", lang)
+    return published_text("terms", lang)
 
 
 def cookies(lang: str) -> rx.Component:

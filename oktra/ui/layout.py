@@ -10,6 +10,7 @@ import reflex as rx
 
 from oktra.accounts.state import AuthState
 from oktra.i18n import LANGUAGE_NAMES, LANGUAGES, direction, t
+from oktra.privacy.consent_state import ConsentState
 from oktra.privacy.policy import identity_values
 from oktra.settings import get_settings
 from oktra.ui.state import LanguageState
@@ -83,6 +84,27 @@ def header(lang: str) -> rx.Component:
     )
 
 
+def cookie_settings_link(lang: str) -> rx.Component:
+    """Reopens the cookie choice: a button (it opens no page) drawn as the footer's links."""
+    return rx.link(
+        rx.el.button(
+            t(lang, "Cookie settings"),
+            type="button",
+            on_click=ConsentState.open_settings,
+            id="cookie-settings",
+            style={
+                "background": "none",
+                "border": "none",
+                "padding": "0",
+                "font": "inherit",
+                "cursor": "pointer",
+            },
+        ),
+        as_child=True,
+        size="2",
+    )
+
+
 def footer(lang: str) -> rx.Component:
     """Legal identity (from the settings) and the legal links."""
     identity = identity_values(get_settings(), lang)
@@ -108,6 +130,7 @@ def footer(lang: str) -> rx.Component:
         rx.box(
             rx.flex(
                 *[rx.link(label, href=href(lang, slug), size="2") for label, slug in links],
+                cookie_settings_link(lang),
                 gap="1.25rem",
                 wrap="wrap",
             ),

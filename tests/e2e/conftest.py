@@ -16,6 +16,7 @@ from oktra import migrations
 from oktra.db import session_scope
 from oktra.demo import load_demo
 from oktra.integrations.firebase import EMULATOR_ENV
+from oktra.privacy.cookies import CONSENT_COOKIE
 from oktra.settings import get_settings
 from tests.unit.integrations.conftest import firebase_emulator  # noqa: F401 - fixture
 
@@ -91,10 +92,18 @@ class PageWatch:
             self.outside_requests.append(request.url)
 
 
+# A visitor who already answered the cookie banner (everything optional refused), so that the
+# fixed banner covers nothing the other tests click; tests/e2e/test_consent.py starts without it.
+ANSWERED_CONSENT = "1.e2e-answered-visitor-0001.00"
+
+
 @pytest.fixture
 def page(browser: Browser, app_harness: AppHarnessProd) -> Iterator[Page]:
-    """A fresh browser context (no cookies) with a watch on console errors and requests."""
+    """A fresh browser context (only the consent cookie) watching console errors and requests."""
     context = browser.new_context(base_url=app_harness.frontend_url)
+    context.add_cookies(
+        [{"name": CONSENT_COOKIE, "value": ANSWERED_CONSENT, "url": app_harness.frontend_url}]
+    )
     context.set_default_timeout(20_000)
     new_page = context.new_page()
     new_page.watch = PageWatch(new_page)  # type: ignore[attr-defined]

@@ -77,3 +77,35 @@ def test_redirects_stay_on_the_site():
     assert safe_next("https://evil.example") == "/fr"
     assert safe_next("/\\evil.example") == "/fr"
     assert safe_next("/en/account") == "/en/account"
+
+
+def test_completing_sign_in_joins_this_browsers_cookie_choice_to_the_account(engine):
+    from sqlmodel import select
+
+    from oktra.db import session_scope
+    from oktra.privacy import consent
+    from oktra.privacy.models import ConsentRecord
+
+    signed = create_account("salma@atlas.ma")
+    visitor = consent.new_visitor_id()
+    choice = consent.Choice(analytics=True, functional=False)
+    with session_scope() as session:
+        consent.record_choice(
+            session=session,
+            visitor_id=visitor,
+            user_id=None,
+            choice=choice,
+            requester=consent.Requester(lang="fr"),
+        )
+    client = TestClient(build_api(), follow_redirects=False)
+    client.cookies.set("oktra_consent", consent.encode_cookie(visitor_id=visitor, choice=choice))
+    response = client.get("/auth/complete", params={"ticket": signed.ticket, "next": "/fr"})
+    assert response.status_code == 303
+    with session_scope() as session:
+        joined = session.exec(
+            select(ConsentRecord).where(ConsentRecord.user_id == signed.user_id)
+        ).all()
+    assert {(record.purpose, record.granted) for record in joined} >= {
+        ("analytics", True),
+        ("functional", False),
+    }

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from oktra.admin import service
+from oktra.admin import communications, service
 from oktra.admin.models import AuditEvent
 from oktra.admin.roles import (
     ACTIONS,
@@ -20,11 +20,21 @@ from oktra.admin.roles import (
     with_matrix,
 )
 from oktra.core.clock import utc_now
+from oktra.privacy.models import PolicyVersion
 from oktra.privacy.registry import Category
 from tests.unit.admin.conftest import add_staff, add_user
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "staff-roles.md"
 REASON = "ticket #4711: the customer asks why alerts stopped"
+MESSAGE = {lang: "Maintenance on Sunday" for lang in ("en", "fr", "ar")}
+
+
+def _publish(session, staff, now):
+    session.add(PolicyVersion(document="privacy", version="2000-01-01", published_at=now))
+    session.flush()
+    return communications.publish_policy(
+        session=session, staff=staff, document="privacy", substantial=False, summary={}, now=now
+    )
 
 
 def _call(action: Action, session, staff, user_id: int, other_staff_id: int):
@@ -49,6 +59,23 @@ def _call(action: Action, session, staff, user_id: int, other_staff_id: int):
         Action.DISABLE_STAFF: lambda: service.disable_staff(
             session=session, staff=staff, staff_id=other_staff_id, reason=REASON, now=now
         ),
+        Action.PUBLISH_POLICY: lambda: _publish(session, staff, now),
+        Action.SEND_SERVICE_UPDATE: lambda: communications.send_announcement(
+            session=session,
+            staff=staff,
+            kind="service_update",
+            subject=MESSAGE,
+            body=MESSAGE,
+            now=now,
+        ),
+        Action.SEND_PRODUCT_NEWS: lambda: communications.send_announcement(
+            session=session,
+            staff=staff,
+            kind="product_news",
+            subject=MESSAGE,
+            body=MESSAGE,
+            now=now,
+        ),
     }
     assert set(calls) == set(Action), "every action needs its call here"
     return calls[action]()
@@ -59,6 +86,9 @@ AUDITED = {
     Action.READ_CONSENT_HISTORY,
     Action.READ_SECURITY_EVENTS,
     Action.DISABLE_STAFF,
+    Action.PUBLISH_POLICY,
+    Action.SEND_SERVICE_UPDATE,
+    Action.SEND_PRODUCT_NEWS,
 }
 
 
@@ -71,7 +101,8 @@ def test_each_role_is_allowed_or_refused_each_action_as_the_matrix_says(session,
         _call(action, session, staff, user.id, other.id)
         events = session.exec(select(AuditEvent).where(AuditEvent.staff_id == staff.id)).all()
         assert bool(events) == (action in AUDITED)
-        assert all(event.staff_role == role.value and event.reason == REASON for event in events)
+        assert all(event.staff_role == role.value and event.reason for event in events)
+        assert all(event.reason == REASON for event in events if event.user_id is not None)
     else:
         with pytest.raises(PermissionDeniedError):
             _call(action, session, staff, user.id, other.id)
