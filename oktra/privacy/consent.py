@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
+from oktra.core.clock import as_utc
 from oktra.core.security import keyed_hash
 from oktra.i18n import N_, t
 from oktra.privacy.models import ConsentRecord
-from oktra.privacy.service import current_versions
+from oktra.privacy.service import current_versions, reconsent_since
 from oktra.settings import get_settings
 
 ANALYTICS = "analytics"
@@ -104,13 +105,19 @@ def _in_force(
     session: Session, purpose: str, hashed: str, user_id: int | None
 ) -> ConsentRecord | None:
     """The newest record of this browser or of the signed-in account; a browser's record made
-    under another account does not bind the one signed in now."""
+    under another account does not bind the one signed in now; a grant given before a policy
+    version asked this purpose again is no answer any more (the banner asks again)."""
     own = _latest(session, purpose, ConsentRecord.visitor_hash == hashed)
     if user_id is not None and own is not None and own.user_id not in (None, user_id):
         own = None
     account = _latest(session, purpose, ConsentRecord.user_id == user_id) if user_id else None
     found = [record for record in (own, account) if record is not None]
-    return max(found, key=lambda record: record.id) if found else None
+    newest = max(found, key=lambda record: record.id) if found else None
+    if newest is not None and newest.granted:
+        since = reconsent_since(session=session, purpose=purpose)
+        if since is not None and as_utc(newest.created_at) < since:
+            return None
+    return newest
 
 
 def _append(
@@ -150,6 +157,17 @@ def choice_in_force(
     if any(record is None for record in records):
         return None
     return Choice(*(record.granted for record in records))
+
+
+def asked_again(*, session: Session, visitor_id: str) -> bool:
+    """Whether a policy change asked again a category this browser had granted (its cookie's
+    choice no longer counts: the banner asks)."""
+    hashed = visitor_hash(visitor_id=visitor_id)
+    for purpose in PURPOSES:
+        newest = _latest(session, purpose, ConsentRecord.visitor_hash == hashed)
+        if newest is not None and _in_force(session, purpose, hashed, None) is None:
+            return True
+    return False
 
 
 def allows(*, session: Session, visitor_id: str, purpose: str, user_id: int | None = None) -> bool:

@@ -61,11 +61,13 @@ class ConsentState(AuthState):
     def sync(self):
         """On every page: once signed in, the newer of this browser's and the account's
         choices applies to both (records joined to the account); a choice made here under
-        another account is asked again."""
+        another account is asked again, and so is one a policy change asked again."""
         device = self._device()
         with session_scope() as session:
             user_id = self._signed_in_user(session)
             if user_id is None:
+                if device and consent.asked_again(session=session, visitor_id=device.visitor_id):
+                    self.consent_cookie = ""
                 return
             visitor_id = device.visitor_id if device else consent.new_visitor_id()
             choice = consent.join_account(

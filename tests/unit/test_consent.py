@@ -274,3 +274,33 @@ def test_a_cookie_without_records_is_kept_for_an_undecided_account(engine):
     assert state.consent_cookie == cookie
     with session_scope() as session:
         assert [r for r in _records(session) if r.purpose in consent.PURPOSES] == []
+
+
+def test_a_policy_change_about_analytics_asks_the_cookie_choice_again(session):
+    from datetime import timedelta
+
+    from oktra.core.clock import utc_now
+    from oktra.privacy.models import PolicyVersion
+
+    visitor = consent.new_visitor_id()
+    consent.record_choice(
+        session=session,
+        visitor_id=visitor,
+        user_id=None,
+        choice=Choice(analytics=True, functional=False),
+        requester=Requester(lang="fr"),
+    )
+    assert consent.allows(session=session, visitor_id=visitor, purpose=ANALYTICS)
+    assert not consent.asked_again(session=session, visitor_id=visitor)
+    session.add(
+        PolicyVersion(
+            document="privacy",
+            version="2099-01-01",
+            published_at=utc_now() + timedelta(seconds=1),
+            reconsent=[ANALYTICS],
+        )
+    )
+    session.flush()
+    assert not consent.allows(session=session, visitor_id=visitor, purpose=ANALYTICS)
+    assert consent.asked_again(session=session, visitor_id=visitor)
+    assert consent.choice_in_force(session=session, visitor_id=visitor) is None
