@@ -211,6 +211,7 @@ class LeaderElection:
         self.lock = leader_lock_for(self.engine)
         self.scheduler: BackgroundScheduler | None = None
         self._stop = threading.Event()
+        self._running: dict[str, threading.Lock] = {}
         self._thread: threading.Thread | None = None
 
     @property
@@ -245,9 +246,9 @@ class LeaderElection:
         scheduler = BackgroundScheduler(timezone=MOROCCO)
         for spec in self.specs:
             scheduler.add_job(
-                run_job,
+                self._run_alone,
                 trigger=spec.trigger,
-                kwargs={"spec": spec, "engine": self.engine},
+                kwargs={"spec": spec, "trigger": "schedule"},
                 id=spec.name,
                 name=spec.name,
                 coalesce=True,
@@ -259,12 +260,24 @@ class LeaderElection:
         for spec in missed:
             logger.info("job %s missed a run while the app was down: catching up once", spec.name)
             scheduler.add_job(
-                run_job,
-                kwargs={"spec": spec, "engine": self.engine, "trigger": "catch-up"},
+                self._run_alone,
+                kwargs={"spec": spec, "trigger": "catch-up"},
                 id=f"{spec.name}:catch-up",
             )
         scheduler.start()
         self.scheduler = scheduler
+
+    def _run_alone(self, spec: JobSpec, trigger: str) -> None:
+        """Run a job unless this worker is already running it (its catch-up run, or a run
+        longer than its interval): one run of a job at a time, whatever started it."""
+        lock = self._running.setdefault(spec.name, threading.Lock())
+        if not lock.acquire(blocking=False):
+            logger.info("job %s is still running: this %s run is skipped", spec.name, trigger)
+            return
+        try:
+            run_job(spec, engine=self.engine, trigger=trigger)
+        finally:
+            lock.release()
 
     def _step_down(self) -> None:
         if self.scheduler is not None:
