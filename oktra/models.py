@@ -8,6 +8,7 @@ from oktra.alerts import models as alerts_models
 from oktra.core import models as core_models
 from oktra.notifications import models as notifications_models
 from oktra.privacy import models as privacy_models
+from oktra.privacy import rights_models
 from oktra.tenders import models as tenders_models
 
 METADATA = SQLModel.metadata
@@ -20,5 +21,6 @@ __all__ = [
     "core_models",
     "notifications_models",
     "privacy_models",
+    "rights_models",
     "tenders_models",
 ]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, ColumnElement, Table, and_, or_
 from sqlmodel import Field, SQLModel
 
 from oktra.core.clock import utc_now
 from oktra.core.types import UTCDateTime
 from oktra.i18n import N_
-from oktra.privacy.registry import USER_TABLE, Category, Erasure, PersonalData, register
+from oktra.privacy.registry import USER_TABLE, Category, Clock, Erasure, PersonalData, register
+from oktra.settings import get_settings
 
 
 class User(SQLModel, table=True):
@@ -33,6 +34,9 @@ class User(SQLModel, table=True):
     password_changed_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    last_active_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    inactivity_warned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AuthSession(SQLModel, table=True):
@@ -59,8 +63,8 @@ register(
         category=Category.ACCOUNT,
         user_link="id",
         purpose=N_("Providing and managing the OKTRA service"),
-        retention=N_("As long as the account exists"),
-        retention_days=None,
+        retention=N_("As long as the account exists, then erased 30 days after it is closed"),
+        retention_days=30,
         erasure=Erasure.ANONYMIZE,
         export_columns=(
             "email",
@@ -74,8 +78,23 @@ register(
             "created_at",
         ),
         anonymize_columns=("email", "full_name", "company_name", "phone", "password_hash"),
+        retention_column="closed_at",
+        retention_clock=Clock.END,
     )
 )
+
+
+def session_ended(table: Table, now: datetime) -> ColumnElement[bool]:
+    """A session that ended: revoked, expired, idle too long, or a sign-in never completed."""
+    idle_cutoff = now - timedelta(hours=get_settings().session_idle_hours)
+    return or_(
+        table.c.revoked_at.is_not(None),
+        table.c.expires_at <= now,
+        table.c.last_seen_at <= idle_cutoff,
+        and_(table.c.token_hash.is_(None), table.c.ticket_expires_at <= now),
+    )
+
+
 register(
     PersonalData(
         table="auth_session",
@@ -86,5 +105,6 @@ register(
         retention_days=30,
         erasure=Erasure.DELETE,
         export_columns=("created_at", "last_seen_at", "expires_at", "revoked_at", "user_agent"),
+        retention_when=session_ended,
     )
 )

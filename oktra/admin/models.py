@@ -39,6 +39,7 @@ register(
         erasure=Erasure.ANONYMIZE,
         export_columns=("kind", "created_at"),
         anonymize_columns=("user_id",),
+        retention_column="created_at",
     )
 )
 
@@ -115,5 +116,6 @@ register(
         retention_days=5 * 365,
         erasure=Erasure.LEGAL_HOLD,
         export_columns=("staff_role", "action", "category", "reason", "created_at"),
+        retention_column="created_at",
     )
 )

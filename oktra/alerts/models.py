@@ -131,6 +131,7 @@ register(
         retention_days=365,
         erasure=Erasure.DELETE,
         export_columns=("saved_search_id", "tender_id", "matched_at", "read_at"),
+        retention_column="matched_at",
     )
 )
 register(
@@ -155,5 +156,6 @@ register(
         retention_days=365,
         erasure=Erasure.DELETE,
         export_columns=("tender_id", "event", "saved_search_id", "created_at"),
+        retention_column="created_at",
     )
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, ColumnElement, Table
 from sqlmodel import Field, SQLModel
 
 from oktra.core.clock import utc_now
@@ -40,6 +40,14 @@ class EmailMessage(SQLModel, table=True):
     confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+SETTLED_STATUSES = ("sent", "failed", "uncertain", "cancelled", "suppressed")
+
+
+def email_settled(table: Table, _now: datetime) -> ColumnElement[bool]:
+    """A message the sender is done with (never one still pending or being sent)."""
+    return table.c.status.in_(SETTLED_STATUSES)
+
+
 class EmailSuppression(SQLModel, table=True):
     """An address OKTRA must not write to: it bounced for good, or its owner complained."""
 
@@ -63,6 +71,8 @@ register(
         retention_days=90,
         erasure=Erasure.DELETE,
         export_columns=("kind", "to_address", "subject", "status", "created_at", "sent_at"),
+        retention_column="created_at",
+        retention_when=email_settled,
     )
 )
 register(

@@ -11,7 +11,16 @@ from sqlmodel import Field, SQLModel
 from oktra.core.clock import utc_now
 from oktra.core.types import UTCDateTime
 from oktra.i18n import N_
-from oktra.privacy.registry import USER_TABLE, Category, Erasure, PersonalData, register
+from oktra.privacy.registry import (
+    USER_TABLE,
+    AnonymousData,
+    Category,
+    Clock,
+    Erasure,
+    PersonalData,
+    register,
+    register_anonymous,
+)
 
 
 class AppendOnlyError(RuntimeError):
@@ -58,6 +67,17 @@ class AnalyticsEvent(SQLModel, table=True):
     language: str = Field(max_length=2)
     ip_prefix: str = Field(default="", max_length=45)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, index=True)
+
+
+register_anonymous(
+    AnonymousData(
+        table="analytics_event",
+        purpose=N_("Measuring the audience of the site, without naming anyone"),
+        retention=N_("13 months, then deleted"),
+        retention_days=396,
+        retention_column="created_at",
+    )
+)
 
 
 class AnalyticsSalt(SQLModel, table=True):
@@ -139,8 +159,10 @@ register(
         category=Category.CONSENT,
         user_link="user_id",
         purpose=N_("Proving the consent you gave or withdrew"),
-        retention=N_("As long as the account exists"),
-        retention_days=None,
+        retention=N_(
+            "5 years after a newer choice replaces it or the account is erased, then deleted"
+        ),
+        retention_days=5 * 365,
         erasure=Erasure.LEGAL_HOLD,
         export_columns=(
             "purpose",
@@ -152,5 +174,8 @@ register(
             "created_at",
             "user_agent",
         ),
+        retention_column="created_at",
+        retention_clock=Clock.SUPERSEDED,
+        retention_group=("purpose",),
     )
 )

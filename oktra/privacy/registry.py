@@ -6,10 +6,12 @@ policy are generated from these declarations, so they cannot drift apart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import MetaData, Table
+from sqlalchemy import ColumnElement, MetaData, Table
 
 USER_TABLE = "user_account"
 
@@ -34,9 +36,28 @@ class Erasure(StrEnum):
     LEGAL_HOLD = "legal_hold"
 
 
+class Clock(StrEnum):
+    """Where a retention period starts counting (docs/retention.md)."""
+
+    ROW = "row"
+    END = "end"
+    SUPERSEDED = "superseded"
+
+
+RowTest = Callable[[Table, datetime], ColumnElement[bool]]
+
+
 @dataclass(frozen=True)
 class PersonalData:
-    """One table's declaration: category, link to the user, retention, export and erasure."""
+    """One table's declaration: category, link to the user, retention, export and erasure.
+
+    Retention: `retention_days` counted from `retention_column`, which holds the row's own time
+    (Clock.ROW) or the end of something, empty while it lasts (Clock.END: a closure, an answer).
+    Clock.SUPERSEDED counts from the time of a newer row of the same person and the same
+    `retention_group` values, or from the account's erasure. `retention_when` is a further
+    condition a row must meet to go (a settled email, an ended session). No column and no
+    condition: kept as long as the account, then handled by the erasure.
+    """
 
     table: str
     category: Category
@@ -47,9 +68,28 @@ class PersonalData:
     erasure: Erasure
     export_columns: tuple[str, ...]
     anonymize_columns: tuple[str, ...] = field(default=())
+    retention_column: str | None = None
+    retention_clock: Clock = Clock.ROW
+    retention_group: tuple[str, ...] = field(default=())
+    retention_when: RowTest | None = None
+
+
+@dataclass(frozen=True)
+class AnonymousData:
+    """A table naming nobody (audience measurement) that is still kept only for a while."""
+
+    table: str
+    purpose: str
+    retention: str
+    retention_days: int
+    retention_column: str
+    retention_clock: Clock = Clock.ROW
+    retention_group: tuple[str, ...] = field(default=())
+    retention_when: RowTest | None = None
 
 
 REGISTRY: dict[str, PersonalData] = {}
+ANONYMOUS: dict[str, AnonymousData] = {}
 
 
 def register(declaration: PersonalData) -> PersonalData:
@@ -59,6 +99,16 @@ def register(declaration: PersonalData) -> PersonalData:
         msg = f"table {declaration.table} is registered twice with different declarations"
         raise ValueError(msg)
     REGISTRY[declaration.table] = declaration
+    return declaration
+
+
+def register_anonymous(declaration: AnonymousData) -> AnonymousData:
+    """Declare the retention of a table that holds no personal data (called next to its model)."""
+    existing = ANONYMOUS.get(declaration.table)
+    if existing is not None and existing != declaration:
+        msg = f"table {declaration.table} is registered twice with different declarations"
+        raise ValueError(msg)
+    ANONYMOUS[declaration.table] = declaration
     return declaration
 
 
