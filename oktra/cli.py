@@ -100,6 +100,39 @@ def cmd_jobs_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retention_run(args: argparse.Namespace) -> int:
+    from oktra.core.clock import utc_now
+    from oktra.db import session_scope
+    from oktra.privacy.retention import run_retention
+
+    _ready_database()
+    with session_scope() as session:
+        report = run_retention(
+            session=session, now=utc_now(), dry_run=args.dry_run, batch_size=args.batch_size
+        )
+    verb = "would delete" if args.dry_run else "deleted"
+    for table, count in sorted(report.deleted.items()):
+        _out(f"{table:<24} {verb} {count}")
+    accounts = "would be" if args.dry_run else "were"
+    _out(
+        f"accounts that {accounts} warned {report.warned}, closed {report.closed}, "
+        f"erased {report.erased}"
+    )
+    return 0
+
+
+def cmd_retention_reapply(_args: argparse.Namespace) -> int:
+    from oktra.core.clock import utc_now
+    from oktra.db import session_scope
+    from oktra.privacy.erasure import reapply_tombstones
+
+    _ready_database()
+    with session_scope() as session:
+        erased = reapply_tombstones(session=session, now=utc_now())
+    _out(f"accounts erased again from their tombstones: {erased}")
+    return 0
+
+
 def cmd_tenders_import(args: argparse.Namespace) -> int:
     import functools
 
@@ -262,6 +295,27 @@ def build_parser() -> argparse.ArgumentParser:
         "reindex",
         "recompute the search tokens of every tender (after a normalizer change)",
         cmd_tenders_reindex,
+    )
+    retention = groups.add_parser("retention", help="retention rules").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    retention_run = add(
+        retention,
+        "run",
+        "apply the retention rules now (the nightly `retention` job), counts per table",
+        cmd_retention_run,
+    )
+    retention_run.add_argument(
+        "--dry-run", action="store_true", help="only count what would go; change nothing"
+    )
+    retention_run.add_argument(
+        "--batch-size", type=int, default=5000, help="ids per DELETE (default 5000)"
+    )
+    add(
+        retention,
+        "reapply-erasures",
+        "erase again every account a restored backup brought back (the erasure tombstones)",
+        cmd_retention_reapply,
     )
     staff = groups.add_parser("staff", help="staff accounts").add_subparsers(
         dest="action", required=True, metavar="ACTION"

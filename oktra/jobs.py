@@ -8,21 +8,21 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
-from oktra.accounts.jobs import purge_ended_sessions
-from oktra.admin.audit import purge_audit_events
-from oktra.admin.security import purge_security_events
 from oktra.alerts.jobs import (
     match_alerts,
-    purge_alert_matches,
     queue_daily_digests,
     queue_follow_notices,
     queue_instant_alerts,
     queue_weekly_digests,
 )
 from oktra.core.clock import MOROCCO
-from oktra.notifications.jobs import purge_emails, send_emails
+from oktra.notifications.jobs import send_emails
 from oktra.privacy.analytics import rotate_salts
+from oktra.privacy.erasure import purge_sent_receipts
+from oktra.privacy.export import build_exports, purge_exports
 from oktra.privacy.jobs import queue_announcements
+from oktra.privacy.requests import purge_unverified_requests
+from oktra.privacy.retention import retention_job
 from oktra.scheduler import JobSpec, prune_job_runs
 from oktra.settings import get_settings
 from oktra.tenders.jobs import ingest_watched_folder
@@ -78,12 +78,6 @@ def all_jobs() -> list[JobSpec]:
             description="Email followed tenders' changes and deadline and site-visit reminders",
         ),
         JobSpec(
-            name="purge_alert_matches",
-            func=purge_alert_matches,
-            trigger=CronTrigger(hour=4, minute=5, timezone=MOROCCO),
-            description="Delete alert matches and deliveries older than one year",
-        ),
-        JobSpec(
             name="queue_announcements",
             func=queue_announcements,
             trigger=IntervalTrigger(seconds=60),
@@ -93,7 +87,14 @@ def all_jobs() -> list[JobSpec]:
             name="rotate_analytics_salts",
             func=rotate_salts,
             trigger=CronTrigger(hour=0, minute=5, timezone=MOROCCO),
-            description="Delete past days' analytics salts and events older than 13 months",
+            description="Delete past days' analytics salts",
+        ),
+        JobSpec(
+            name="retention",
+            func=retention_job,
+            trigger=CronTrigger(hour=3, minute=40, timezone=MOROCCO),
+            description="Apply every retention rule of the registry: warn and close inactive "
+            "accounts, erase closed ones after 30 days, delete expired rows in batches",
         ),
         JobSpec(
             name="send_emails",
@@ -102,28 +103,28 @@ def all_jobs() -> list[JobSpec]:
             description="Deliver due outbox messages (retries with backoff)",
         ),
         JobSpec(
-            name="purge_emails",
-            func=purge_emails,
-            trigger=CronTrigger(hour=3, minute=40, timezone=MOROCCO),
-            description="Delete settled outbox messages older than 90 days",
+            name="purge_unverified_requests",
+            func=purge_unverified_requests,
+            trigger=CronTrigger(hour=4, minute=25, timezone=MOROCCO),
+            description="Delete requests to the DPO never confirmed within 30 days",
         ),
         JobSpec(
-            name="purge_security_events",
-            func=purge_security_events,
-            trigger=CronTrigger(hour=3, minute=50, timezone=MOROCCO),
-            description="Delete security events older than twelve months",
+            name="build_exports",
+            func=build_exports,
+            trigger=IntervalTrigger(seconds=30),
+            description="Build the data exports users asked for",
         ),
         JobSpec(
-            name="purge_audit_events",
-            func=purge_audit_events,
-            trigger=CronTrigger(hour=3, minute=55, timezone=MOROCCO),
-            description="Delete audit events older than five years",
+            name="purge_exports",
+            func=purge_exports,
+            trigger=CronTrigger(hour=4, minute=15, timezone=MOROCCO),
+            description="Delete expired data exports and their files",
         ),
         JobSpec(
-            name="purge_sessions",
-            func=purge_ended_sessions,
-            trigger=CronTrigger(hour=3, minute=45, timezone=MOROCCO),
-            description="Delete ended sessions (revoked, expired, idle)",
+            name="purge_deletion_receipts",
+            func=purge_sent_receipts,
+            trigger=IntervalTrigger(minutes=5),
+            description="Delete account-deletion receipts once sent (the erased address goes)",
         ),
     ]
 

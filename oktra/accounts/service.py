@@ -31,6 +31,7 @@ from oktra.core.clock import utc_now
 from oktra.db import session_scope
 from oktra.i18n import N_
 from oktra.notifications.service import enqueue_email
+from oktra.privacy.inactivity import record_activity, reopen
 from oktra.privacy.service import PRODUCT_NEWS, TERMS_AND_PRIVACY, record_consent
 from oktra.settings import get_settings
 
@@ -205,7 +206,9 @@ async def sign_in(*, email: object, password: object, client: sessions.ClientInf
                     now=changed_elsewhere,
                     keep_session_id=None,
                 )
+            reopen(session=session, user=stored, now=now)
             ticket = sessions.open_session(session=session, user=stored, client=client, now=now)
+            record_activity(session=session, user_id=user.id, now=now)
             return SignedIn(user_id=user.id, ticket=ticket)
     limiter.hit(limits.SIGNIN_FAILURES_PER_IP, ip_key)
     limiter.hit(limits.SIGNIN_FAILURES_PER_ACCOUNT, account_key)
@@ -265,6 +268,7 @@ def verify_email(*, session: Session, token: str, now: datetime) -> User | None:
         return None
     if user.email_verified_at is None:
         user.email_verified_at = now
+    record_activity(session=session, user_id=user.id, now=now)
     return user
 
 

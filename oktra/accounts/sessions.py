@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http.cookies import CookieError, SimpleCookie
 
-from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
 from oktra.accounts.models import AuthSession, User
@@ -154,21 +153,3 @@ def active_sessions(*, session: Session, user_id: int, now: datetime) -> list[Au
         .order_by(AuthSession.last_seen_at.desc())
     ).all()
     return [row for row in rows if _is_live(row, now, settings)]
-
-
-def purge_sessions(*, session: Session, now: datetime) -> dict[str, int]:
-    """Delete ended sessions: revoked, expired, idle too long, or never completed."""
-    idle_cutoff = now - timedelta(hours=get_settings().session_idle_hours)
-    rows = session.exec(
-        select(AuthSession).where(
-            or_(
-                AuthSession.revoked_at.is_not(None),
-                AuthSession.expires_at <= now,
-                AuthSession.last_seen_at <= idle_cutoff,
-                and_(AuthSession.token_hash.is_(None), AuthSession.ticket_expires_at <= now),
-            )
-        )
-    ).all()
-    for row in rows:
-        session.delete(row)
-    return {"deleted": len(rows)}

@@ -26,6 +26,7 @@ from oktra.core.clock import MOROCCO
 from oktra.notifications.models import EmailMessage
 from oktra.notifications.service import enqueue_email
 from oktra.notifications.suppression import suppressed_among
+from oktra.privacy.objections import objecting_among
 from oktra.settings import get_settings
 from oktra.tenders.models import Buyer, Status, Tender
 from oktra.tenders.views import tender_summary
@@ -100,13 +101,20 @@ def pending_matches(*, session: Session, frequency: str, now: datetime) -> list[
 
 
 def reachable_users(*, session: Session, user_ids: set[int]) -> dict[int, User]:
-    """The users among these whose address is verified and not suppressed."""
+    """The users among these whose account is open, whose address is verified and not
+    suppressed, and who do not object to personalized alerts."""
+    objecting = objecting_among(session=session, user_ids=user_ids)
     users = {
         user.id: user
         for chunk in in_chunks(user_ids)
         for user in session.scalars(
-            select(User).where(User.id.in_(chunk), User.email_verified_at.is_not(None))
+            select(User).where(
+                User.id.in_(chunk),
+                User.email_verified_at.is_not(None),
+                User.closed_at.is_(None),
+            )
         )
+        if user.id not in objecting
     }
     blocked = suppressed_among(session=session, addresses={u.email for u in users.values()})
     return {uid: user for uid, user in users.items() if user.email.lower() not in blocked}

@@ -1,18 +1,16 @@
-"""Scheduled work of the alerts: match new tenders, email what matched and what changed, forget
-old matches and deliveries."""
+"""Scheduled work of the alerts: match new tenders, email what matched and what changed (old
+matches and deliveries go by the retention job)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete
 from sqlmodel import Session
 
 from oktra.alerts.delivery import queue_alert_emails
 from oktra.alerts.engine import match_new_tenders
 from oktra.alerts.follows import queue_follow_emails
-from oktra.alerts.models import AlertDelivery, AlertMatch, Frequency
-from oktra.privacy.registry import REGISTRY
+from oktra.alerts.models import Frequency
 
 
 def match_alerts(*, session: Session, now: datetime) -> dict[str, int]:
@@ -43,15 +41,3 @@ def queue_weekly_digests(*, session: Session, now: datetime) -> dict[str, int]:
 def queue_follow_notices(*, session: Session, now: datetime) -> dict[str, int]:
     """Email the changes of followed tenders and their deadline and site-visit reminders."""
     return queue_follow_emails(session=session, now=now)
-
-
-def purge_alert_matches(*, session: Session, now: datetime) -> dict[str, int]:
-    """Delete matches and deliveries older than their retention (personal-data registry)."""
-    counts = {}
-    for name, model, column in (
-        ("deleted", AlertMatch, AlertMatch.matched_at),
-        ("deliveries_deleted", AlertDelivery, AlertDelivery.created_at),
-    ):
-        cutoff = now - timedelta(days=REGISTRY[model.__tablename__].retention_days)
-        counts[name] = session.execute(delete(model).where(column < cutoff)).rowcount or 0
-    return counts

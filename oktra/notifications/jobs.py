@@ -1,4 +1,4 @@
-"""Scheduled email work: deliver the outbox, forget old messages."""
+"""Scheduled email work: deliver the outbox (old messages go by the retention job)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from oktra.notifications.service import purge_sent_emails, send_pending
+from oktra.notifications.service import send_pending
 
 
 def send_emails(*, session: Session, now: datetime) -> dict[str, int]:
     """Deliver due outbox messages with retries and backoff."""
     return send_pending(session=session, now=now)
-
-
-def purge_emails(*, session: Session, now: datetime) -> dict[str, int]:
-    """Delete settled messages past their 90 days."""
-    return purge_sent_emails(session=session, now=now)

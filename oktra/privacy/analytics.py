@@ -3,7 +3,8 @@
 A page view keeps the path, the language, the IP truncated to its network (/24 or /48) and two
 HMACs under the day's random salt: of the browser's visitor id and of the tab's Reflex token.
 The salt of a past day is deleted, so nobody (OKTRA included) can link two days or recompute a
-hash from an id; events themselves are deleted after 13 months.
+hash from an id; events themselves are deleted after 13 months by the retention job (their
+rule is declared next to the model).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from oktra.core.clock import as_utc, to_morocco
 from oktra.privacy.consent import ANALYTICS, allows
 from oktra.privacy.models import AnalyticsEvent, AnalyticsSalt
 
-RETENTION_DAYS = 396
 PATH_LENGTH = 200
 IPV4_PREFIX = 24
 IPV6_PREFIX = 48
@@ -118,9 +118,7 @@ def record_page_view(
 
 
 def rotate_salts(*, session: Session, now: datetime) -> dict[str, int]:
-    """Delete the salts of past days and the events older than 13 months (a daily job)."""
+    """Delete the salts of past days (a daily job)."""
     today = analytics_day(now=now)
-    cutoff = now - timedelta(days=RETENTION_DAYS)
     salts = session.execute(delete(AnalyticsSalt).where(AnalyticsSalt.day < today))
-    events = session.execute(delete(AnalyticsEvent).where(AnalyticsEvent.created_at < cutoff))
-    return {"salts_deleted": salts.rowcount or 0, "events_deleted": events.rowcount or 0}
+    return {"salts_deleted": salts.rowcount or 0}

@@ -11,6 +11,8 @@ from oktra.jobs import find_job
 from oktra.privacy import analytics, consent
 from oktra.privacy.consent import Choice, Requester
 from oktra.privacy.models import AnalyticsEvent, AnalyticsSalt
+from oktra.privacy.registry import ANONYMOUS
+from oktra.privacy.retention import purge_table
 
 VISITOR = "visitor-0123456789abcdef"
 NOON = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -97,16 +99,18 @@ def test_the_day_is_the_moroccan_day():
     assert analytics.analytics_day(now=late_evening_utc) == date(2026, 6, 11)
 
 
-def test_the_daily_job_deletes_past_salts_and_events_past_thirteen_months(session):
+def test_the_daily_job_deletes_past_salts_and_retention_events_past_thirteen_months(session):
     _choose(session, analytics_granted=True)
-    old = _view(session, now=NOON - timedelta(days=analytics.RETENTION_DAYS + 1))
+    rule = ANONYMOUS["analytics_event"]
+    assert rule.retention_days == 396
+    old = _view(session, now=NOON - timedelta(days=rule.retention_days + 1))
     _view(session, now=NOON - timedelta(days=1))
     _view(session, now=NOON)
     assert len(session.exec(select(AnalyticsSalt)).all()) == 3
     job = find_job("rotate_analytics_salts")
     assert job is not None
-    result = job.func(session=session, now=NOON)
-    assert result == {"salts_deleted": 2, "events_deleted": 1}
+    assert job.func(session=session, now=NOON) == {"salts_deleted": 2}
+    assert purge_table(session=session, declaration=rule, now=NOON) == {"analytics_event": 1}
     assert [row.day for row in session.exec(select(AnalyticsSalt)).all()] == [date(2026, 3, 10)]
     remaining = session.exec(select(AnalyticsEvent.id)).all()
     assert old.id not in remaining

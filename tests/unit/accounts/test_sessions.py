@@ -11,6 +11,9 @@ from oktra.accounts.models import AuthSession, User
 from oktra.core.clock import utc_now
 from oktra.core.security import token_hash
 from oktra.db import session_scope
+from oktra.privacy.registry import REGISTRY
+from oktra.privacy.retention import purge_table
+from oktra.settings import get_settings
 from tests.unit.accounts.conftest import create_account, signed_in_token
 
 
@@ -116,13 +119,20 @@ def test_the_device_list_shows_only_live_sessions(engine):
         )
 
 
-def test_ended_sessions_are_purged(engine):
-    signed = create_account("salma@atlas.ma")
-    token = signed_in_token(signed)
+def test_ended_sessions_are_purged_by_the_retention_rule_and_live_ones_kept(engine):
+    token = signed_in_token(create_account("salma@atlas.ma"))
+    create_account("omar@atlas.ma")  # a sign-in never completed: its ticket lasts a minute
+    signed_in_token(create_account("nadia@atlas.ma"))
     with session_scope() as session:
         sessions.end_session(session=session, token=token, now=utc_now())
+    rule = REGISTRY["auth_session"]
     with session_scope() as session:
-        assert sessions.purge_sessions(session=session, now=utc_now()) == {"deleted": 1}
+        assert purge_table(session=session, declaration=rule, now=utc_now())["auth_session"] == 1
+    idle = utc_now() + timedelta(hours=get_settings().session_idle_hours, minutes=1)
+    with session_scope() as session:
+        assert purge_table(session=session, declaration=rule, now=idle)["auth_session"] == 2
+    with session_scope() as session:
+        assert session.exec(select(AuthSession)).all() == []
 
 
 def test_a_malformed_cookie_header_means_no_session():
