@@ -14,6 +14,7 @@ from oktra.core.errors import ConfigError
 from oktra.db import check_database, get_engine
 from oktra.migrations import current_revision, head_revision
 from oktra.notifications import routes as notification_routes
+from oktra.privacy import rights_routes
 from oktra.privacy import routes as privacy_routes
 
 
@@ -42,5 +43,6 @@ def build_api() -> Starlette:
             *alert_routes.ROUTES,
             *notification_routes.ROUTES,
             *privacy_routes.ROUTES,
+            *rights_routes.ROUTES,
         ]
     )

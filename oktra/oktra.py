@@ -9,6 +9,8 @@ from oktra.accounts import profile_pages
 from oktra.accounts.profile_state import AccountState
 from oktra.accounts.state import AuthState, PasswordResetState, VerifyState
 from oktra.admin import pages as staff_pages
+from oktra.admin.dpo_pages import staff_requests
+from oktra.admin.dpo_state import StaffDpoState
 from oktra.admin.policy_pages import staff_policy
 from oktra.admin.policy_state import StaffPolicyState
 from oktra.admin.state import StaffUsersState
@@ -28,6 +30,10 @@ from oktra.privacy import pages as privacy_pages
 from oktra.privacy import version_pages
 from oktra.privacy.banners import with_banners
 from oktra.privacy.legal_state import LegalState
+from oktra.privacy.mydata_pages import my_data, my_data_erased
+from oktra.privacy.mydata_state import MyDataState
+from oktra.privacy.request_pages import requests_page, verify_page
+from oktra.privacy.request_state import DpoRequestState, DpoVerifyState
 from oktra.public import pages as public_pages
 from oktra.settings import get_settings
 from oktra.tenders import pages as tender_pages
@@ -63,6 +69,20 @@ PAGES = (
     ("alerts", alert_pages.alerts_page, N_("My alerts"), AlertsState.open_page),
     ("alerts/edit", alert_pages.alert_form_page, N_("Alert"), AlertFormState.open_page),
     ("unsubscribe", unsubscribe_page, N_("Email preferences"), UnsubscribeState.open_page),
+    ("my-data", my_data, N_("My data"), MyDataState.open_page),
+    ("my-data/erased", my_data_erased, N_("My data"), MyDataState.open_receipt),
+    (
+        "requests",
+        requests_page,
+        N_("Requests to our data protection officer"),
+        DpoRequestState.open_page,
+    ),
+    (
+        "requests/verify",
+        verify_page,
+        N_("Your request to our data protection officer"),
+        DpoVerifyState.verify,
+    ),
 )
 
 
@@ -102,6 +122,12 @@ app.add_page(
     route="/staff/policy",
     title="Legal texts and announcements · OKTRA staff",
     on_load=StaffPolicyState.open_page,
+)
+app.add_page(
+    staff_requests,
+    route="/staff/requests",
+    title="Requests to the DPO · OKTRA staff",
+    on_load=StaffDpoState.open_page,
 )
 if get_settings().env != "production":
     app.add_page(mailbox, route="/dev/mailbox", title="Mailbox · OKTRA", on_load=MailboxState.load)

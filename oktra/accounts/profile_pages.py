@@ -171,6 +171,14 @@ def account(lang: str) -> rx.Component:
         _section(t(lang, "Profile"), form_card(profile_form(lang))),
         _section(t(lang, "Password"), form_card(password_form(lang))),
         _section(t(lang, "Signed-in devices"), devices(lang)),
+        _section(
+            t(lang, "My data"),
+            rx.text(
+                t(lang, "See what OKTRA holds about you, object, get a copy or delete it all."),
+                " ",
+                rx.link(t(lang, "Go to My data"), href=f"/{lang}/my-data", id="account-my-data"),
+            ),
+        ),
         rx.el.form(
             rx.el.input(type="hidden", name="next", value=f"/{lang}"),
             rx.button(

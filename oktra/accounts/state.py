@@ -67,6 +67,16 @@ class AuthState(rx.State):
             self._user_id, self._session_id = user.id, row.id
             return user
 
+    def _signed_in_or_redirect(self):
+        """(the signed-in user, None); for a visitor (None, the redirect to sign-in that comes
+        back to this page)."""
+        user = self._refresh()
+        if user is None:
+            url = self.router.url
+            target = url.path + (f"?{url.query}" if url.query else "")
+            return None, rx.redirect(f"/{self.page_lang}/signin?next={quote(target, safe='/')}")
+        return user, None
+
     @rx.event
     def load_session(self):
         """On every page: show who is signed in (a revoked session signs the tab out)."""

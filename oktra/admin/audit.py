@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from oktra.admin.models import AuditEvent, StaffMember
 from oktra.admin.security import subject_hash
-from oktra.privacy.registry import REGISTRY, Category
-
-AUDIT_RETENTION_DAYS = REGISTRY["audit_event"].retention_days
+from oktra.privacy.registry import Category
 
 REASON_MAX = 500
 
@@ -64,14 +61,3 @@ def events_for_user(*, session: Session, user_id: int) -> list[AuditEvent]:
             select(AuditEvent).where(AuditEvent.user_id == user_id).order_by(AuditEvent.id)
         ).all()
     )
-
-
-def purge_audit_events(*, session: Session, now: datetime) -> dict[str, int]:
-    """Delete audit events past their five years (the registry's retention).
-
-    A bulk statement, not the ORM: the append-only guard refuses changes to an event, and
-    retention is not a change.
-    """
-    cutoff = now - timedelta(days=AUDIT_RETENTION_DAYS)
-    result = session.execute(delete(AuditEvent).where(AuditEvent.created_at < cutoff))
-    return {"deleted": result.rowcount or 0}

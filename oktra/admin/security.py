@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from oktra.admin.models import SecurityEvent
 from oktra.core.security import keyed_hash
 from oktra.settings import get_settings
-
-RETENTION = timedelta(days=365)
 
 
 def subject_hash(value: str) -> str:
@@ -40,13 +38,3 @@ def record_security_event(
     session.add(event)
     session.flush()
     return event
-
-
-def purge_security_events(*, session: Session, now: datetime) -> dict[str, int]:
-    """Delete events older than twelve months (the registry's retention)."""
-    old = session.exec(
-        select(SecurityEvent).where(SecurityEvent.created_at < now - RETENTION)
-    ).all()
-    for event in old:
-        session.delete(event)
-    return {"deleted": len(old)}

@@ -234,6 +234,18 @@ def alerts_page(lang: str) -> rx.Component:
             ),
         ),
         rx.cond(
+            A.objected,
+            notice(
+                "bell-off",
+                t(lang, "Alert emails are off: you objected to personalized alerts."),
+                " ",
+                rx.link(t(lang, "Change this in My data"), href=href(lang, "my-data#objection")),
+                color_scheme="orange",
+                margin_top="1rem",
+                id="alerts-objected",
+            ),
+        ),
+        rx.cond(
             A.loaded & (A.alerts.length() == 0),
             notice(
                 "bell",

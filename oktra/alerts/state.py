@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, quote, urlencode
+from urllib.parse import parse_qs, urlencode
 
 import reflex as rx
 from reflex.config import get_config
@@ -17,6 +17,7 @@ from oktra.core.errors import NotFoundError
 from oktra.db import session_scope
 from oktra.i18n import N_, t
 from oktra.notifications import suppression
+from oktra.privacy.objections import objects_to_alerts
 from oktra.tenders.criteria import Criteria, from_params, to_params
 from oktra.tenders.models import Category
 from oktra.ui.forms import ticked
@@ -30,19 +31,7 @@ CATEGORIES = tuple((code.value, code.value) for code in Category)
 FORM_KEYS = {"q", "sector", "region", "category", "min", "max", "sme", "dl", "status"}
 
 
-class SignedInState(AuthState):
-    """A page for signed-in users only: visitors go to sign-in and come back."""
-
-    def _signed_in_or_redirect(self):
-        user = self._refresh()
-        if user is None:
-            url = self.router.url
-            target = url.path + (f"?{url.query}" if url.query else "")
-            return None, rx.redirect(f"/{self.page_lang}/signin?next={quote(target, safe='/')}")
-        return user, None
-
-
-class AlertsState(SignedInState):
+class AlertsState(AuthState):
     """The user's alerts, the matches of the one chosen, feeds and follows."""
 
     alerts: list[dict[str, str]] = []  # noqa: RUF012 - Reflex state var
@@ -53,6 +42,7 @@ class AlertsState(SignedInState):
     feed_alert: str = ""
     notice: str = ""
     suppressed: str = ""
+    objected: bool = False
     loaded: bool = False
 
     def _load(self) -> None:
@@ -64,6 +54,7 @@ class AlertsState(SignedInState):
             user = session.get(User, self._user_id)
             found = suppression.suppression_for(session=session, address=user.email)
             self.suppressed = views.suppression_note(found, lang)
+            self.objected = objects_to_alerts(session=session, user_id=self._user_id)
             chosen = next((a for a in self.alerts if a["id"] == self.selected), None)
             if chosen is None:
                 self.selected, self.selected_name, self.matches = "", "", []
@@ -195,7 +186,7 @@ class AlertsState(SignedInState):
         self._load()
 
 
-class AlertFormState(SignedInState):
+class AlertFormState(AuthState):
     """Create an alert (from a search's address, or from the user's interests) or edit one."""
 
     alert_id: str = ""

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from oktra.alerts.models import FollowedTender, SavedSearch
 from oktra.alerts.service import follow_tender, set_paused
 from oktra.core.errors import NotFoundError
+from oktra.privacy.inactivity import record_activity
 from oktra.settings import get_settings
 from oktra.tenders.models import Tender
 
@@ -132,6 +133,7 @@ def _pause_alerts(session: Session, request: Unsubscribe, paused: bool, now: dat
 
 def apply(*, session: Session, request: Unsubscribe, now: datetime) -> int:
     """Stop what the link says; returns how many alerts or follows changed (0: already done)."""
+    record_activity(session=session, user_id=request.user_id, now=now)
     if request.scope == FOLLOW:
         if not describe(session=session, request=request):
             return 0
@@ -141,6 +143,7 @@ def apply(*, session: Session, request: Unsubscribe, now: datetime) -> int:
 
 def undo(*, session: Session, request: Unsubscribe, now: datetime) -> int:
     """Resume what a link paused (the alerts it paused, or the follow it stopped)."""
+    record_activity(session=session, user_id=request.user_id, now=now)
     if request.scope == FOLLOW:
         return _follow(session, request, True, now)
     return _pause_alerts(session, request, False, now)

@@ -27,6 +27,12 @@ SUBJECTS = {
     "policy_change": N_("%(title)s: an important change"),
     "service_update": N_("OKTRA service update: %(title)s"),
     "product_news": N_("OKTRA news: %(title)s"),
+    "deletion_receipt": N_("Your OKTRA account was deleted"),
+    "dpo_verify": N_("Confirm your request to our data protection officer"),
+    "dpo_received": N_("Your request %(title)s is registered"),
+    "dpo_status": N_("Your request %(title)s has a new status"),
+    "dpo_answer": N_("Answer to your request %(title)s"),
+    "inactivity_warning": N_("Your OKTRA account will be closed for inactivity"),
 }
 # Kinds sharing one template pair.
 TEMPLATE_OF = {"alert_instant": "alerts", "alert_daily": "alerts", "alert_weekly": "alerts"}

@@ -21,7 +21,6 @@ MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
 STUCK_AFTER = timedelta(minutes=15)
-SENT_RETENTION = timedelta(days=90)
 BATCH = 50
 
 
@@ -176,19 +175,6 @@ def _settle_stuck(session: Session, now: datetime, *, knows_what_was_sent: bool)
     if stuck:
         session.commit()
     return counts
-
-
-def purge_sent_emails(*, session: Session, now: datetime) -> dict[str, int]:
-    """Delete settled messages older than 90 days (the registry's retention)."""
-    old = session.exec(
-        select(EmailMessage).where(
-            EmailMessage.status.in_(("sent", "failed", "uncertain", "cancelled", "suppressed")),
-            EmailMessage.created_at < now - SENT_RETENTION,
-        )
-    ).all()
-    for message in old:
-        session.delete(message)
-    return {"deleted": len(old)}
 
 
 def recent_messages(*, session: Session, limit: int = 50) -> list[EmailMessage]:

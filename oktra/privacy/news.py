@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from oktra.accounts.models import User
 from oktra.notifications.models import EmailMessage
+from oktra.privacy.inactivity import record_activity
 from oktra.privacy.models import ConsentRecord
 from oktra.privacy.service import PRODUCT_NEWS, record_consent
 from oktra.settings import get_settings
@@ -65,6 +66,7 @@ def withdraw_news(
     user = session.get(User, user_id)
     if user is None:
         return False
+    record_activity(session=session, user_id=user_id, now=now)
     cancelled = session.execute(
         update(EmailMessage)
         .where(

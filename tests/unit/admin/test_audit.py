@@ -10,6 +10,7 @@ from oktra.admin.models import AppendOnlyError, AuditEvent
 from oktra.admin.security import subject_hash
 from oktra.core.clock import utc_now
 from oktra.privacy.registry import REGISTRY, Category
+from oktra.privacy.retention import purge_table
 from tests.unit.admin.conftest import add_staff, add_user
 
 
@@ -63,9 +64,10 @@ def test_events_past_five_years_are_purged_and_recent_ones_kept(session):
     from datetime import timedelta
 
     event = _event(session)
+    rule = REGISTRY["audit_event"]
     later = event.created_at + timedelta(days=5 * 365 - 1)
-    assert audit.purge_audit_events(session=session, now=later) == {"deleted": 0}
+    assert purge_table(session=session, declaration=rule, now=later)["audit_event"] == 0
     much_later = event.created_at + timedelta(days=5 * 365 + 1)
-    assert audit.purge_audit_events(session=session, now=much_later) == {"deleted": 1}
+    assert purge_table(session=session, declaration=rule, now=much_later)["audit_event"] == 1
     session.expire_all()
     assert session.exec(select(AuditEvent)).all() == []

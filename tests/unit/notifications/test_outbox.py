@@ -19,9 +19,10 @@ from oktra.notifications.service import (
     MAX_ATTEMPTS,
     backoff,
     enqueue_email,
-    purge_sent_emails,
     send_pending,
 )
+from oktra.privacy.registry import REGISTRY
+from oktra.privacy.retention import purge_table
 
 REGION = "eu-north-1"
 
@@ -122,11 +123,21 @@ def test_an_interrupted_message_is_never_resent_when_the_provider_cannot_say_it_
     assert session.exec(select(EmailMessage)).one().status == "uncertain"
 
 
-def test_settled_messages_are_purged_after_ninety_days(session):
+def _purge(session, days: int) -> int:
+    now = utc_now() + timedelta(days=days)
+    return purge_table(session=session, declaration=REGISTRY["email_message"], now=now)[
+        "email_message"
+    ]
+
+
+def test_settled_messages_are_purged_after_ninety_days_and_pending_ones_kept(session):
     _enqueue(session)
+    _enqueue(session, key="k2")
     send_pending(session=session, now=utc_now(), sender=LocalOutbox())
-    assert purge_sent_emails(session=session, now=utc_now() + timedelta(days=89)) == {"deleted": 0}
-    assert purge_sent_emails(session=session, now=utc_now() + timedelta(days=91)) == {"deleted": 1}
+    _enqueue(session, key="k3")
+    assert _purge(session, 89) == 0
+    assert _purge(session, 91) == 2
+    assert session.exec(select(EmailMessage.idempotency_key)).all() == ["k3"]
 
 
 @mock_aws
