@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     cmi_gateway_url: str = SIMULATOR_GATEWAY
     cmi_client_id: str = "600000000"
     cmi_store_key: SecretStr = SecretStr(f"{PLACEHOLDER_MARK}-cmi-store-key")
+    cmi_api_url: str = SIMULATOR_GATEWAY
+    cmi_api_user: str = "oktra-api"
+    cmi_api_password: SecretStr = SecretStr(f"{PLACEHOLDER_MARK}-cmi-api-password")
 
     ses_configuration_set: str = ""
     ses_endpoint_url: str | None = None
@@ -55,10 +58,13 @@ class Settings(BaseSettings):
     session_absolute_days: int = Field(default=30, ge=1)
     verification_link_hours: int = Field(default=48, ge=1)
     reset_link_minutes: int = Field(default=60, ge=5)
+    dpo_due_days: int = Field(default=30, ge=1)
+    dpo_rectification_due_days: int = Field(default=10, ge=1)
 
     scheduler_enabled: bool = True
     scheduler_poll_seconds: float = Field(default=5.0, gt=0)
     job_run_retention_days: int = Field(default=90, ge=1)
+    data_dir: str = "data"
     tender_inbox: str = "data/inbox"
     tender_inbox_minutes: int = Field(default=15, ge=1)
 

@@ -6,19 +6,10 @@ from __future__ import annotations
 import reflex as rx
 
 from oktra.admin.policy_state import StaffPolicyState
+from oktra.admin.widgets import staff_frame, staff_input
 
 S = StaffPolicyState
 LANGUAGE_LABELS = (("en", "English"), ("fr", "French"), ("ar", "Arabic"))
-
-
-def _input(label: str, name: str, area: bool = False, **props: object) -> rx.Component:
-    field = rx.text_area if area else rx.input
-    return rx.vstack(
-        rx.text(label, as_="label", html_for=name, weight="medium"),
-        field(id=name, name=name, width="100%", **props),
-        width="100%",
-        spacing="1",
-    )
 
 
 def _text_row(item: rx.Var) -> rx.Component:
@@ -66,7 +57,7 @@ def _publish_form() -> rx.Component:
                 ),
                 rx.checkbox("Substantial change (email and notice)", name="substantial"),
                 *[
-                    _input(f"Summary of the change ({label})", f"summary_{lang}", area=True)
+                    staff_input(f"Summary of the change ({label})", f"summary_{lang}", area=True)
                     for lang, label in LANGUAGE_LABELS
                 ],
                 rx.button("Publish the shipped version", type="submit"),
@@ -102,8 +93,8 @@ def _announcement_form() -> rx.Component:
                     item
                     for lang, label in LANGUAGE_LABELS
                     for item in (
-                        _input(f"Subject ({label})", f"subject_{lang}", max_length=150),
-                        _input(f"Message ({label})", f"body_{lang}", area=True, rows="6"),
+                        staff_input(f"Subject ({label})", f"subject_{lang}", max_length=150),
+                        staff_input(f"Message ({label})", f"body_{lang}", area=True, rows="6"),
                     )
                 ],
                 rx.button("Check the recipients", type="submit"),
@@ -142,39 +133,22 @@ def _history_row(item: rx.Var) -> rx.Component:
 
 def staff_policy() -> rx.Component:
     """The legal texts and announcements page of the back office."""
-    return rx.container(
-        rx.vstack(
-            rx.heading("OKTRA back office", size="6"),
-            rx.text(S.staff_name, " · ", S.staff_role),
-            rx.cond(
-                S.denied,
-                rx.callout("Your role does not allow this page.", color_scheme="gray"),
-                rx.vstack(
-                    rx.cond(S.message != "", rx.callout(S.message, color_scheme="green")),
-                    rx.cond(S.error != "", rx.callout(S.error, color_scheme="red", role="alert")),
-                    rx.cond(S.can_publish, _publish_form()),
-                    rx.cond(S.can_service | S.can_news, _announcement_form()),
-                    rx.heading("Recent announcements", size="4"),
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                *[
-                                    rx.table.column_header_cell(label)
-                                    for label in ("id", "kind", "subject", "emails queued", "")
-                                ]
-                            )
-                        ),
-                        rx.table.body(rx.foreach(S.history, _history_row)),
-                        variant="surface",
-                    ),
-                    spacing="4",
-                    width="100%",
-                ),
+    return staff_frame(
+        "OKTRA back office",
+        S,
+        rx.cond(S.can_publish, _publish_form()),
+        rx.cond(S.can_service | S.can_news, _announcement_form()),
+        rx.heading("Recent announcements", size="4"),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    *[
+                        rx.table.column_header_cell(label)
+                        for label in ("id", "kind", "subject", "emails queued", "")
+                    ]
+                )
             ),
-            spacing="4",
+            rx.table.body(rx.foreach(S.history, _history_row)),
+            variant="surface",
         ),
-        size="3",
-        padding_y="2rem",
-        lang="en",
-        dir="ltr",
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from oktra.admin import communications, service
+from oktra.admin import communications, dpo, service
 from oktra.admin.models import AuditEvent
 from oktra.admin.roles import (
     ACTIONS,
@@ -20,6 +20,7 @@ from oktra.admin.roles import (
     with_matrix,
 )
 from oktra.core.clock import utc_now
+from oktra.privacy import requests
 from oktra.privacy.models import PolicyVersion
 from oktra.privacy.registry import Category
 from tests.unit.admin.conftest import add_staff, add_user
@@ -35,6 +36,13 @@ def _publish(session, staff, now):
     return communications.publish_policy(
         session=session, staff=staff, document="privacy", substantial=False, summary={}, now=now
     )
+
+
+def _dpo_request(session, now):
+    values = {"right": "access", "message": "", "name": "Nadia", "email": "nadia@example.ma"}
+    request = requests.create_request(session=session, values=values, lang="fr", received_at=now)
+    requests.mark_verified(session=session, request=request, now=now, note="test")
+    return request
 
 
 def _call(action: Action, session, staff, user_id: int, other_staff_id: int):
@@ -76,6 +84,9 @@ def _call(action: Action, session, staff, user_id: int, other_staff_id: int):
             body=MESSAGE,
             now=now,
         ),
+        Action.MANAGE_DPO_REQUESTS: lambda: dpo.open_request(
+            session=session, staff=staff, request_id=_dpo_request(session, now).id, now=now
+        ),
     }
     assert set(calls) == set(Action), "every action needs its call here"
     return calls[action]()
@@ -89,6 +100,7 @@ AUDITED = {
     Action.PUBLISH_POLICY,
     Action.SEND_SERVICE_UPDATE,
     Action.SEND_PRODUCT_NEWS,
+    Action.MANAGE_DPO_REQUESTS,
 }
 
 
