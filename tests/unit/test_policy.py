@@ -37,9 +37,9 @@ SEED_SECTIONS = [
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def test_the_privacy_policy_carries_the_seed_version_and_date():
+def test_the_privacy_policy_carries_the_version_that_renders_the_enforced_retention_rules():
     meta = load_source("privacy")["meta"]
-    assert meta["last_updated"] == date(2026, 2, 27)
+    assert (meta["version"], meta["last_updated"]) == ("2026-11-29", date(2026, 11, 29))
     assert meta["reference_language"] == "en"
     assert meta["draft"] is False
 
@@ -96,8 +96,8 @@ def test_retention_section_lists_every_registered_category():
     assert generated == retention_blocks("en")[0]
     assert len(generated.items) == len(REGISTRY)
     assert (
-        "Account data (Providing and managing the OKTRA service): As long as the account exists"
-        in generated.items
+        "Account data (Providing and managing the OKTRA service): As long as the account "
+        "exists, then erased 30 days after it is closed" in generated.items
     )
 
 

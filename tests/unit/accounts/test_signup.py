@@ -17,6 +17,7 @@ from oktra.privacy.service import (
     has_consent,
     record_consent,
 )
+from oktra.privacy.versions import shipped_version
 from tests.unit.accounts.conftest import create_account
 
 
@@ -29,7 +30,7 @@ def test_sign_up_records_both_consents_with_versions_wording_and_hashed_ip(engin
         (PRODUCT_NEWS, True),
     ]
     terms = records[0]
-    assert terms.policy_version == "2026-02-27"
+    assert terms.policy_version == shipped_version("privacy")
     assert terms.terms_version.endswith("draft")
     assert terms.wording.startswith("J'accepte")
     assert len(terms.wording_version) == 16

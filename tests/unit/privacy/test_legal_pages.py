@@ -8,6 +8,8 @@ from oktra.privacy import versions
 from oktra.privacy.legal_state import LegalState
 from tests.unit.accounts.conftest import run_handler, state_for
 
+SHIPPED = versions.shipped_version("privacy")
+
 NEW_TEXT = "Two-factor sign-in for everyone."
 
 
@@ -48,8 +50,8 @@ def test_a_deployed_text_not_yet_published_is_not_shown(engine, ship):
     ship("privacy", "2027-01-01", section="security", text=NEW_TEXT)
     state = _open(LegalState.open_page, "/en/privacy")
     assert state.stored_shown
-    assert state.current == "2026-02-27"
-    assert "Version 2026-02-27" in state.heading
+    assert state.current == SHIPPED
+    assert f"Version {SHIPPED}" in state.heading
     assert NEW_TEXT not in _text(state)
     assert "Data Controller" in _text(state)
 
@@ -57,11 +59,11 @@ def test_a_deployed_text_not_yet_published_is_not_shown(engine, ship):
 def test_every_version_is_listed_and_a_past_one_reads_as_published(engine, ship):
     _publish_new(ship)
     current = _open(LegalState.open_versions, "/en/privacy/versions")
-    assert [row["version"] for row in current.versions] == ["2027-01-01", "2026-02-27"]
+    assert [row["version"] for row in current.versions] == ["2027-01-01", SHIPPED]
     assert current.versions[0]["current"] == "yes"
     assert f"{NEW_TEXT} (en)" in _text(current)
-    past = _open(LegalState.open_versions, "/en/privacy/versions", "v=2026-02-27")
-    assert past.selected == "2026-02-27" and past.current == "2027-01-01"
+    past = _open(LegalState.open_versions, "/en/privacy/versions", f"v={SHIPPED}")
+    assert past.selected == SHIPPED and past.current == "2027-01-01"
     assert NEW_TEXT not in _text(past)
     assert "Last updated" in past.heading
     missing = _open(LegalState.open_versions, "/en/privacy/versions", "v=1999")

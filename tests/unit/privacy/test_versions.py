@@ -11,6 +11,8 @@ from oktra.privacy.models import Announcement, PolicyVersion
 from oktra.privacy.service import PRODUCT_NEWS, current_versions, has_consent, reconsent_pending
 from tests.unit.privacy.conftest import SUMMARY, grant_news
 
+SHIPPED = versions.shipped_version("privacy")
+
 
 def test_the_shipped_texts_become_the_first_versions_without_notice(session):
     created = versions.ensure_initial_versions(session=session, now=utc_now())
@@ -66,16 +68,16 @@ def test_past_versions_stay_readable_with_their_own_text(session, ship):
         summary={},
         now=utc_now(),
     )
-    old = versions.find_version(session=session, document="privacy", version="2026-02-27")
+    old = versions.find_version(session=session, document="privacy", version=SHIPPED)
     new = versions.find_version(session=session, document="privacy", version="2027-01-01")
     old_text = " ".join(row["text"] for row in versions.document_rows(old.rendered["fr"]))
     new_text = " ".join(row["text"] for row in versions.document_rows(new.rendered["fr"]))
     assert "Two-factor sign-in for everyone. (fr)" in new_text
     assert "Two-factor" not in old_text
-    assert old.rendered["fr"]["version"] == "2026-02-27"
+    assert old.rendered["fr"]["version"] == SHIPPED
     assert [row.version for row in versions.list_versions(session=session, document="privacy")] == [
         "2027-01-01",
-        "2026-02-27",
+        SHIPPED,
     ]
     assert current_versions(session=session)[0] == "2027-01-01"
 
