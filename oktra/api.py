@@ -10,12 +10,15 @@ from starlette.routing import Route
 from oktra.accounts import routes as auth_routes
 from oktra.admin import routes as staff_routes
 from oktra.alerts import routes as alert_routes
+from oktra.billing import routes as billing_routes
 from oktra.core.errors import ConfigError
 from oktra.db import check_database, get_engine
+from oktra.integrations import cmi_simulator
 from oktra.migrations import current_revision, head_revision
 from oktra.notifications import routes as notification_routes
 from oktra.privacy import rights_routes
 from oktra.privacy import routes as privacy_routes
+from oktra.settings import get_settings
 
 
 async def health(_request: Request) -> JSONResponse:
@@ -44,5 +47,7 @@ def build_api() -> Starlette:
             *notification_routes.ROUTES,
             *privacy_routes.ROUTES,
             *rights_routes.ROUTES,
+            *billing_routes.ROUTES,
+            *cmi_simulator.routes(get_settings),
         ]
     )

@@ -317,6 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
         "erase again every account a restored backup brought back (the erasure tombstones)",
         cmd_retention_reapply,
     )
+    from oktra.billing.commands import register as register_billing
+
+    register_billing(groups, add)
     staff = groups.add_parser("staff", help="staff accounts").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )

@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from oktra.accounts import models as accounts_models
 from oktra.admin import models as admin_models
 from oktra.alerts import models as alerts_models
+from oktra.billing import models as billing_models
 from oktra.core import models as core_models
 from oktra.notifications import models as notifications_models
 from oktra.privacy import models as privacy_models
@@ -18,6 +19,7 @@ __all__ = [
     "accounts_models",
     "admin_models",
     "alerts_models",
+    "billing_models",
     "core_models",
     "notifications_models",
     "privacy_models",

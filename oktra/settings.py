@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     dpo_email: str = "dpo@oktra.ma"
     phone: str = ""
     cndp_declaration: str = ""
+    bank_name: str = ""
+    bank_rib: str = ""
 
     @field_validator("database_url")
     @classmethod

@@ -64,8 +64,10 @@ class RetentionReport:
 
 
 def purge_rules() -> list[Declaration]:
-    """The declarations with a time limit that the engine deletes by, in table order."""
+    """The declarations with a time limit that the engine deletes by, a table that refers to
+    another before it (an invoice before its order), so one run frees what it can."""
     declarations: list[Declaration] = [*REGISTRY.values(), *ANONYMOUS.values()]
+    order = {table.name: index for index, table in enumerate(METADATA.sorted_tables)}
     return sorted(
         (
             d
@@ -74,7 +76,7 @@ def purge_rules() -> list[Declaration]:
             and d.retention_days is not None
             and (d.retention_column is not None or d.retention_when is not None)
         ),
-        key=lambda d: d.table,
+        key=lambda d: (-order[d.table], d.table),
     )
 
 
