@@ -15,6 +15,7 @@ from oktra.alerts.jobs import (
     queue_instant_alerts,
     queue_weekly_digests,
 )
+from oktra.billing.lifecycle import expire_plans, send_renewal_reminders
 from oktra.core.clock import MOROCCO
 from oktra.notifications.jobs import send_emails
 from oktra.privacy.analytics import rotate_salts
@@ -125,6 +126,19 @@ def all_jobs() -> list[JobSpec]:
             func=purge_sent_receipts,
             trigger=IntervalTrigger(minutes=5),
             description="Delete account-deletion receipts once sent (the erased address goes)",
+        ),
+        JobSpec(
+            name="billing_lifecycle",
+            func=expire_plans,
+            trigger=IntervalTrigger(hours=1),
+            description="Pause the alerts an ended subscription no longer covers (never deleted)",
+        ),
+        JobSpec(
+            name="renewal_reminders",
+            func=send_renewal_reminders,
+            trigger=CronTrigger(hour=9, minute=0, timezone=MOROCCO),
+            description="Email renewal reminders 7 days and 1 day before a paid plan ends "
+            "(09:00 Africa/Casablanca)",
         ),
     ]
 

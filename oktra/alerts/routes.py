@@ -21,7 +21,7 @@ async def alert_feed(request: Request) -> Response:
     token = request.path_params["token"]
     try:
         with session_scope() as session:
-            alert, matches = feed_by_token(session=session, token=token)
+            alert, matches = feed_by_token(session=session, token=token, now=utc_now())
             owner = session.get(User, alert.user_id)
             body = atom_feed(
                 alert,

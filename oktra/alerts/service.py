@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
@@ -71,7 +71,9 @@ def interests_criteria(*, sectors: list[str], regions: list[str]) -> Criteria:
     return from_params({"sector": list(sectors), "region": list(regions)}).criteria
 
 
-def _check(session: Session, user_id: int, settings: AlertSettings, *, creating: bool) -> str:
+def _check(
+    session: Session, user_id: int, settings: AlertSettings, *, creating: bool, now: datetime
+) -> str:
     name = " ".join(settings.name.split())
     if not name:
         raise AlertError(N_("Give the alert a name."))
@@ -81,7 +83,7 @@ def _check(session: Session, user_id: int, settings: AlertSettings, *, creating:
         raise AlertError(N_("Choose how often to receive this alert."))
     if not (settings.by_email or settings.in_app):
         raise AlertError(N_("Choose at least one channel: email or in the app."))
-    allowed = entitlements(session=session, user_id=user_id)
+    allowed = entitlements(session=session, user_id=user_id, now=now)
     if settings.frequency not in allowed.frequencies:
         raise AlertError(N_("Your plan does not include this frequency."))
     if creating and allowed.max_alerts is not None:
@@ -97,7 +99,7 @@ def create_alert(
     *, session: Session, user_id: int, settings: AlertSettings, criteria: Criteria, now: datetime
 ) -> SavedSearch:
     """Save a search as an alert."""
-    name = _check(session, user_id, settings, creating=True)
+    name = _check(session, user_id, settings, creating=True, now=now)
     alert = SavedSearch(
         user_id=user_id,
         name=name,
@@ -132,7 +134,7 @@ def update_alert(
 ) -> SavedSearch:
     """Change an alert's name, frequency, channels and criteria."""
     alert = get_alert(session=session, user_id=user_id, alert_id=alert_id)
-    alert.name = _check(session, user_id, settings, creating=False)
+    alert.name = _check(session, user_id, settings, creating=False, now=now)
     alert.frequency, alert.by_email, alert.in_app = (
         settings.frequency,
         settings.by_email,
@@ -144,11 +146,32 @@ def update_alert(
     return alert
 
 
+def _check_resume(session: Session, alert: SavedSearch, now: datetime) -> None:
+    """Refuse to resume an alert the plan does not cover: its frequency, or one too many."""
+    allowed = entitlements(session=session, user_id=alert.user_id, now=now)
+    if alert.frequency not in allowed.frequencies:
+        raise AlertError(
+            N_("Your plan does not include this alert: upgrade, or change its frequency first.")
+        )
+    if allowed.max_alerts is not None:
+        running = session.scalar(
+            select(func.count())
+            .select_from(SavedSearch)
+            .where(SavedSearch.user_id == alert.user_id, SavedSearch.paused_at.is_(None))
+        )
+        if running >= allowed.max_alerts:
+            raise AlertError(
+                N_("Your plan allows no more running alerts: pause another one, or upgrade.")
+            )
+
+
 def set_paused(
     *, session: Session, user_id: int, alert_id: int, paused: bool, now: datetime, reason=USER_PAUSE
 ) -> SavedSearch:
-    """Pause an alert (it stops matching and sending) or resume it."""
+    """Pause an alert (it stops matching and sending) or resume it, within the plan."""
     alert = get_alert(session=session, user_id=user_id, alert_id=alert_id)
+    if not paused and alert.paused_at is not None:
+        _check_resume(session, alert, now)
     alert.paused_at, alert.pause_reason = (now, reason) if paused else (None, None)
     alert.updated_at, alert.revision = now, alert.revision + 1
     session.flush()
@@ -185,15 +208,21 @@ def list_alerts(*, session: Session, user_id: int) -> list[tuple[SavedSearch, in
 
 
 def alert_matches(
-    *, session: Session, user_id: int, alert_id: int, limit: int = 50
+    *, session: Session, user_id: int, alert_id: int, now: datetime, limit: int = 50
 ) -> list[tuple[AlertMatch, Tender, Buyer]]:
-    """An alert's matches, newest first, with their tenders."""
+    """An alert's matches, newest first, with their tenders, as deep in the past as the
+    user's plan allows (its history depth)."""
     get_alert(session=session, user_id=user_id, alert_id=alert_id)
+    depth = entitlements(session=session, user_id=user_id, now=now).history_days
     rows = session.execute(
         select(AlertMatch, Tender, Buyer)
         .join(Tender, Tender.id == AlertMatch.tender_id)
         .join(Buyer, Buyer.id == Tender.buyer_id)
-        .where(AlertMatch.saved_search_id == alert_id, AlertMatch.user_id == user_id)
+        .where(
+            AlertMatch.saved_search_id == alert_id,
+            AlertMatch.user_id == user_id,
+            AlertMatch.matched_at >= now - timedelta(days=depth),
+        )
         .order_by(AlertMatch.matched_at.desc(), AlertMatch.id.desc())
         .limit(limit)
     ).all()
@@ -274,7 +303,7 @@ def revoke_feed(*, session: Session, user_id: int, alert_id: int, now: datetime)
 
 
 def feed_by_token(
-    *, session: Session, token: str
+    *, session: Session, token: str, now: datetime
 ) -> tuple[SavedSearch, list[tuple[AlertMatch, Tender, Buyer]]]:
     """The alert behind a feed token and its latest matches."""
     if not token or len(token) > 100:
@@ -285,6 +314,6 @@ def feed_by_token(
     if alert is None:
         raise NotFoundError("no feed")
     matches = alert_matches(
-        session=session, user_id=alert.user_id, alert_id=alert.id, limit=FEED_LIMIT
+        session=session, user_id=alert.user_id, alert_id=alert.id, now=now, limit=FEED_LIMIT
     )
     return alert, matches

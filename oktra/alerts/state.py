@@ -60,7 +60,7 @@ class AlertsState(AuthState):
                 self.selected, self.selected_name, self.matches = "", "", []
             else:
                 rows = service.alert_matches(
-                    session=session, user_id=self._user_id, alert_id=int(self.selected)
+                    session=session, user_id=self._user_id, alert_id=int(self.selected), now=now
                 )
                 followed = service.followed_ids(session=session, user_id=self._user_id)
                 self.selected_name = chosen["name"]
@@ -87,6 +87,10 @@ class AlertsState(AuthState):
                 action(session, int(alert_id))
         except NotFoundError:
             self.notice = t(self.page_lang, "This alert does not exist.")
+            return
+        except service.AlertError as refusal:
+            self.notice = t(self.page_lang, refusal.message)
+            self._load()
             return
         self.notice = t(self.page_lang, message) if message else ""
         self._load()

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from oktra.alerts.models import FollowedTender, SavedSearch
-from oktra.alerts.service import follow_tender, set_paused
+from oktra.alerts.service import AlertError, follow_tender, set_paused
+from oktra.billing.lifecycle import PLAN_LIMIT
 from oktra.core.errors import NotFoundError
 from oktra.privacy.inactivity import record_activity
 from oktra.settings import get_settings
@@ -118,17 +119,23 @@ def _pause_alerts(session: Session, request: Unsubscribe, paused: bool, now: dat
         query = query.where(SavedSearch.pause_reason == UNSUBSCRIBED)
     if request.scope == ALERT:
         query = query.where(SavedSearch.id == request.target)
-    alert_ids = list(session.scalars(query))
-    for alert_id in alert_ids:
-        set_paused(
-            session=session,
-            user_id=request.user_id,
-            alert_id=alert_id,
-            paused=paused,
-            now=now,
-            reason=UNSUBSCRIBED,
-        )
-    return len(alert_ids)
+    changed = 0
+    for alert_id in list(session.scalars(query)):
+        try:
+            set_paused(
+                session=session,
+                user_id=request.user_id,
+                alert_id=alert_id,
+                paused=paused,
+                now=now,
+                reason=UNSUBSCRIBED,
+            )
+        except AlertError:
+            # The plan no longer covers it: it stays paused, now saying why.
+            session.get(SavedSearch, alert_id).pause_reason = PLAN_LIMIT
+            continue
+        changed += 1
+    return changed
 
 
 def apply(*, session: Session, request: Unsubscribe, now: datetime) -> int:

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from oktra.alerts import service
 from oktra.alerts.models import FREQUENCY_LABELS, AlertMatch, SavedSearch
 from oktra.alerts.unsubscribe import UNSUBSCRIBED
+from oktra.billing.lifecycle import PLAN_LIMIT
 from oktra.i18n import N_, format_datetime, t
 from oktra.notifications.models import EmailSuppression
 from oktra.tenders.criteria import Criteria, to_params
@@ -17,7 +18,13 @@ from oktra.tenders.search_db import buyer_names
 from oktra.tenders.search_views import active_filters, address, countdown
 from oktra.tenders.views import tender_summary
 
-PAUSE_NOTES = {UNSUBSCRIBED: N_("Paused from a link in an email.")}
+PAUSE_NOTES = {
+    UNSUBSCRIBED: N_("Paused from a link in an email."),
+    PLAN_LIMIT: N_(
+        "Paused: your plan does not include this alert (its frequency, or one alert too many). "
+        "Upgrade, or change the alert, then resume it."
+    ),
+}
 BOUNCED = N_(
     "Our emails to %(email)s could not be delivered (%(detail)s, %(date)s), so we stopped "
     "sending them. Check the address, or change it in your account; then ask for emails again."

@@ -33,6 +33,7 @@ SUBJECTS = {
     "dpo_status": N_("Your request %(title)s has a new status"),
     "dpo_answer": N_("Answer to your request %(title)s"),
     "inactivity_warning": N_("Your OKTRA account will be closed for inactivity"),
+    "renewal_reminder": N_("Your OKTRA subscription ends soon"),
 }
 # Kinds sharing one template pair.
 TEMPLATE_OF = {"alert_instant": "alerts", "alert_daily": "alerts", "alert_weekly": "alerts"}

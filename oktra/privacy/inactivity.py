@@ -1,7 +1,7 @@
 """Inactive accounts (Reflex-free): warned by email after 23 months, closed after 24.
 
 Activity is a sign-in, a click on a signed link of one of our emails (address verification,
-unsubscribe), or a paid period (billing is not built yet: `paying_user_ids` is its hook). The
+unsubscribe), or a paid period (`paying_user_ids`; each payment is also recorded as activity). The
 last one is kept in `user_account.last_active_at`; an account that never recorded one counts
 from its creation. A warned account that shows activity again is not closed, and is warned
 again only after another 23 months. A closed account is erased 30 days later by the retention
@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from oktra.accounts.models import AuthSession, User
 from oktra.alerts.models import SavedSearch
+from oktra.billing.models import SubscriptionPeriod
 from oktra.core.clock import MOROCCO, as_utc
 from oktra.i18n import format_date, normalize_language
 from oktra.notifications.service import enqueue_email
@@ -47,10 +48,16 @@ def record_activity(*, session: Session, user_id: int, now: datetime) -> None:
 
 
 def paying_user_ids(*, session: Session, now: datetime) -> set[int]:
-    """Accounts with a paid period running: never inactive. Billing is not built yet; when it
-    is, return its subscribers here (and call record_activity at each payment)."""
-    del session, now
-    return set()
+    """Accounts with a paid period running: never inactive (each payment is also activity)."""
+    return set(
+        session.scalars(
+            select(SubscriptionPeriod.user_id).where(
+                SubscriptionPeriod.starts_at <= now,
+                SubscriptionPeriod.ends_at > now,
+                SubscriptionPeriod.user_id.is_not(None),
+            )
+        )
+    )
 
 
 def last_activity(user: User) -> datetime:

@@ -14,8 +14,10 @@ from oktra.alerts.engine import INDEXES
 from oktra.core.clock import MOROCCO
 from oktra.tenders.catalogue import SNAPSHOTS
 from oktra.tenders.service import import_file
+from tests.unit.billing.subscribe import subscribe
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
 _numbers = itertools.count(1)
 
 
@@ -31,9 +33,10 @@ def fresh_caches():
 
 @pytest.fixture
 def make_user(session) -> Callable[..., User]:
-    """A verified customer account."""
+    """A verified customer account, on the Business plan unless `plan` says otherwise
+    (None: Free)."""
 
-    def make(**fields) -> User:
+    def make(*, plan: str | None = "business", **fields) -> User:
         number = next(_numbers)
         user = User(
             email=fields.pop("email", f"user{number}@example.ma"),
@@ -43,6 +46,8 @@ def make_user(session) -> Callable[..., User]:
         )
         session.add(user)
         session.flush()
+        if plan is not None:
+            subscribe(session, user, now=NOW - timedelta(days=1), plan=plan, until=FAR_FUTURE)
         return user
 
     return make

@@ -15,6 +15,7 @@ from oktra.billing import service as billing
 from oktra.core.errors import NotFoundError
 from oktra.tenders.criteria import Criteria, from_params
 from tests.unit.alerts.conftest import NOW
+from tests.unit.billing.subscribe import subscribe
 
 LATER = NOW + timedelta(minutes=5)
 
@@ -83,13 +84,8 @@ def test_a_bad_alert_is_refused_with_a_message_and_nothing_saved(
     assert service.list_alerts(session=session, user_id=user.id) == []
 
 
-def test_the_plan_limits_the_number_of_alerts_and_their_frequency(session, make_user, monkeypatch):
-    user = make_user()
-    monkeypatch.setattr(
-        service,
-        "entitlements",
-        lambda **_: billing.Entitlements(max_alerts=1, frequencies=("weekly",)),
-    )
+def test_the_free_plan_allows_one_weekly_alert(session, make_user):
+    user = make_user(plan=None)
     with pytest.raises(AlertError, match="frequency"):
         _alert(session, user)
     service.create_alert(
@@ -109,9 +105,9 @@ def test_the_plan_limits_the_number_of_alerts_and_their_frequency(session, make_
         )
 
 
-def test_until_billing_lands_every_user_is_unlimited(session, make_user):
-    allowed = billing.entitlements(session=session, user_id=make_user().id)
-    assert allowed.max_alerts is None
+def test_a_business_subscriber_has_unlimited_alerts_at_every_frequency(session, make_user):
+    allowed = billing.entitlements(session=session, user_id=make_user().id, now=NOW)
+    assert (allowed.plan_code, allowed.max_alerts) == ("business", None)
     assert set(allowed.frequencies) == {"instant", "daily", "weekly"}
 
 
@@ -129,7 +125,7 @@ def test_new_matching_tenders_appear_unread_then_read(session, make_user, publis
     [(listed, unread, total)] = service.list_alerts(session=session, user_id=user.id)
     assert (listed.id, unread, total) == (alert.id, 1, 1)
     [(_match, tender, _buyer)] = service.alert_matches(
-        session=session, user_id=user.id, alert_id=alert.id
+        session=session, user_id=user.id, alert_id=alert.id, now=LATER
     )
     assert tender.title == "Fourniture de matériel informatique"
     assert service.unread_total(session=session, user_id=user.id) == 1
@@ -172,7 +168,9 @@ def test_an_edited_alert_matches_with_its_new_criteria(session, make_user, publi
     match_new_tenders(session=session, now=LATER)
     titles = [
         t.title
-        for _m, t, _b in service.alert_matches(session=session, user_id=user.id, alert_id=alert.id)
+        for _m, t, _b in service.alert_matches(
+            session=session, user_id=user.id, alert_id=alert.id, now=LATER
+        )
     ]
     assert titles == ["Nettoyage des locaux"]
 
@@ -194,7 +192,9 @@ def test_another_users_alert_matches_and_feed_are_never_reachable(session, make_
     match_new_tenders(session=session, now=LATER)
     attempts = [
         lambda: service.get_alert(session=session, user_id=intruder.id, alert_id=alert.id),
-        lambda: service.alert_matches(session=session, user_id=intruder.id, alert_id=alert.id),
+        lambda: service.alert_matches(
+            session=session, user_id=intruder.id, alert_id=alert.id, now=NOW
+        ),
         lambda: service.mark_read(session=session, user_id=intruder.id, alert_id=alert.id, now=NOW),
         lambda: service.set_paused(
             session=session, user_id=intruder.id, alert_id=alert.id, paused=True, now=NOW
@@ -225,15 +225,15 @@ def test_a_feed_token_is_shown_once_stored_hashed_and_revocable(session, make_us
     alert = _alert(session, user)
     token = service.new_feed_token(session=session, user_id=user.id, alert_id=alert.id, now=NOW)
     assert token not in (alert.feed_token_hash or "")
-    found, _matches = service.feed_by_token(session=session, token=token)
+    found, _matches = service.feed_by_token(session=session, token=token, now=NOW)
     assert found.id == alert.id
     newer = service.new_feed_token(session=session, user_id=user.id, alert_id=alert.id, now=NOW)
     with pytest.raises(NotFoundError):
-        service.feed_by_token(session=session, token=token)
+        service.feed_by_token(session=session, token=token, now=NOW)
     service.revoke_feed(session=session, user_id=user.id, alert_id=alert.id, now=NOW)
     for guess in (newer, "", "x" * 500):
         with pytest.raises(NotFoundError):
-            service.feed_by_token(session=session, token=guess)
+            service.feed_by_token(session=session, token=guess, now=NOW)
 
 
 def test_following_a_tender_is_per_user_and_can_be_undone(session, make_user, publish):
@@ -260,3 +260,26 @@ def test_following_a_tender_is_per_user_and_can_be_undone(session, make_user, pu
         service.follow_tender(
             session=session, user_id=first.id, tender_id=999_999, follow=True, now=NOW
         )
+
+
+def test_the_plan_sets_how_far_back_an_alerts_matches_are_shown(session, make_user, publish):
+    user = make_user(plan=None)
+    alert = service.create_alert(
+        session=session,
+        user_id=user.id,
+        settings=AlertSettings(name="IT", frequency="weekly"),
+        criteria=Criteria(text="informatique"),
+        now=NOW,
+    )
+    publish("Fourniture de matériel informatique", now=LATER)
+    match_new_tenders(session=session, now=LATER)
+
+    def shown(days: int) -> int:
+        at = LATER + timedelta(days=days)
+        return len(
+            service.alert_matches(session=session, user_id=user.id, alert_id=alert.id, now=at)
+        )
+
+    assert (shown(29), shown(31)) == (1, 0)
+    subscribe(session, user, now=LATER + timedelta(days=31), plan="pro")
+    assert shown(31) == 1

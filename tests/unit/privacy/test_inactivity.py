@@ -20,6 +20,7 @@ from oktra.jobs import find_job
 from oktra.notifications.models import EmailMessage
 from oktra.privacy import inactivity
 from oktra.scheduler import run_job
+from tests.unit.billing.subscribe import subscribe
 
 START = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 PASSWORD = "marchés publics 2027 Rabat"
@@ -117,10 +118,13 @@ def test_a_dry_run_warns_and_closes_nobody(session):
     assert session.get(User, user.id).inactivity_warned_at is None
 
 
-def test_a_paid_period_keeps_the_account_open(session, monkeypatch):
+def test_a_paid_period_keeps_the_account_open(session):
     user = _user(session)
-    monkeypatch.setattr(inactivity, "paying_user_ids", lambda **_: {user.id})
-    assert _run(session, 1200) == {"warned": 0, "closed": 0}
+    for _year in range(3):
+        subscribe(session, user, now=START, plan="pro", period="yearly")
+    session.commit()
+    assert _run(session, 800) == {"warned": 0, "closed": 0}
+    assert _run(session, 1200) == {"warned": 1, "closed": 0}
 
 
 def test_the_nightly_job_warns_then_closes(engine):

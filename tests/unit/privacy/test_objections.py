@@ -19,7 +19,8 @@ from oktra.privacy.models import ConsentRecord
 from oktra.privacy.service import PRODUCT_NEWS, has_consent
 from oktra.tenders.criteria import Criteria
 from tests.unit.alerts import conftest as alert_fixtures
-from tests.unit.alerts.conftest import NOW
+from tests.unit.alerts.conftest import FAR_FUTURE, NOW
+from tests.unit.billing.subscribe import subscribe
 from tests.unit.privacy.conftest import grant_news
 
 # The alerts tests' fixtures: notices imported through the portal adapter, fresh indexes.
@@ -43,6 +44,8 @@ def _switch(session, user, purpose: str, on: bool) -> str | None:
 
 
 def _alert(session, user, text: str) -> None:
+    """An instant alert, which takes a paid plan."""
+    subscribe(session, user, now=NOW - timedelta(days=1), until=FAR_FUTURE)
     service.create_alert(
         session=session,
         user_id=user.id,
