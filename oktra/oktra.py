@@ -9,6 +9,8 @@ from oktra.accounts import profile_pages
 from oktra.accounts.profile_state import AccountState
 from oktra.accounts.state import AuthState, PasswordResetState, VerifyState
 from oktra.admin import pages as staff_pages
+from oktra.admin.billing_pages import staff_billing
+from oktra.admin.billing_state import StaffBillingState
 from oktra.admin.dpo_pages import staff_requests
 from oktra.admin.dpo_state import StaffDpoState
 from oktra.admin.policy_pages import staff_policy
@@ -21,6 +23,8 @@ from oktra.alerts.state import AlertFormState, AlertsState
 from oktra.alerts.unsubscribe_page import unsubscribe_page
 from oktra.alerts.unsubscribe_state import UnsubscribeState
 from oktra.api import build_api
+from oktra.billing import pages as billing_pages
+from oktra.billing.state import BillingOrderState, BillingState
 from oktra.i18n import LANGUAGES, N_, t
 from oktra.lifespan import scheduler_lifespan
 from oktra.logging_setup import configure_logging
@@ -69,6 +73,8 @@ PAGES = (
     ("alerts", alert_pages.alerts_page, N_("My alerts"), AlertsState.open_page),
     ("alerts/edit", alert_pages.alert_form_page, N_("Alert"), AlertFormState.open_page),
     ("unsubscribe", unsubscribe_page, N_("Email preferences"), UnsubscribeState.open_page),
+    ("billing", billing_pages.billing_page, N_("Plan and billing"), BillingState.open_page),
+    ("billing/order", billing_pages.order_page, N_("Your order"), BillingOrderState.open_page),
     ("my-data", my_data, N_("My data"), MyDataState.open_page),
     ("my-data/erased", my_data_erased, N_("My data"), MyDataState.open_receipt),
     (
@@ -128,6 +134,12 @@ app.add_page(
     route="/staff/requests",
     title="Requests to the DPO · OKTRA staff",
     on_load=StaffDpoState.open_page,
+)
+app.add_page(
+    staff_billing,
+    route="/staff/billing",
+    title="Orders and bank transfers · OKTRA staff",
+    on_load=StaffBillingState.open_page,
 )
 if get_settings().env != "production":
     app.add_page(mailbox, route="/dev/mailbox", title="Mailbox · OKTRA", on_load=MailboxState.load)

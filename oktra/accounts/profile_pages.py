@@ -172,6 +172,14 @@ def account(lang: str) -> rx.Component:
         _section(t(lang, "Password"), form_card(password_form(lang))),
         _section(t(lang, "Signed-in devices"), devices(lang)),
         _section(
+            t(lang, "Plan and billing"),
+            rx.text(
+                t(lang, "Your plan, payments and invoices."),
+                " ",
+                rx.link(t(lang, "Go to billing"), href=f"/{lang}/billing", id="account-billing"),
+            ),
+        ),
+        _section(
             t(lang, "My data"),
             rx.text(
                 t(lang, "See what OKTRA holds about you, object, get a copy or delete it all."),

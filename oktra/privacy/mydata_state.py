@@ -26,6 +26,7 @@ from oktra.privacy.consent_state import ConsentState
 from oktra.privacy.registry import REGISTRY
 from oktra.privacy.rights_models import ErasureTombstone
 from oktra.settings import get_settings
+from oktra.ui.polling import poll
 
 SWITCH_SAVED = N_("Your choice is saved and applies now.")
 WRONG_PASSWORD = N_("This is not your password: nothing was deleted.")
@@ -267,26 +268,16 @@ class MyDataState(ConsentState):
     @rx.event(background=True)
     async def poll_export(self):
         """While the export is being built: its progress every few seconds."""
-        async with self:
-            if self.polling:
-                return
-            self.polling = True
-        try:
-            for _ in range(POLL_ROUNDS):
-                await asyncio.sleep(POLL_SECONDS)
-                async with self:
-                    if self._user_id is None:
-                        return
-                    was_working = self.export_status in WORKING
-                    with session_scope() as session:
-                        self._read_export(session)
-                        if was_working and self.export_status == "ready":
-                            self._issue_link(session)
-                    if self.export_status not in WORKING:
-                        return
-        finally:
-            async with self:
-                self.polling = False
+
+        def step() -> bool:
+            was_working = self.export_status in WORKING
+            with session_scope() as session:
+                self._read_export(session)
+                if was_working and self.export_status == "ready":
+                    self._issue_link(session)
+            return self.export_status in WORKING
+
+        await poll(self, step, rounds=POLL_ROUNDS, seconds=POLL_SECONDS)
 
     @rx.event
     def new_download_link(self):

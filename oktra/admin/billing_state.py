@@ -1,0 +1,157 @@
+"""The billing page's state: every handler re-reads the staff session and checks the matrix
+before listing orders or confirming a bank transfer."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import reflex as rx
+
+from oktra.admin import billing
+from oktra.admin.roles import Action, PermissionDeniedError
+from oktra.admin.state import DENIED, SIGNIN_ROUTE, StaffState
+from oktra.billing.models import CARD, TRANSFER
+from oktra.core.clock import to_morocco, utc_now
+from oktra.db import session_scope
+
+PROVIDER_LABELS = {CARD: "card (CMI)", TRANSFER: "bank transfer"}
+
+
+def _moment(value: datetime | None) -> str:
+    return to_morocco(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _day(value: object) -> date | None:
+    """The date of an <input type=date> (YYYY-MM-DD), or None."""
+    try:
+        return date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None
+
+
+def _as_row(row: billing.OrderRow) -> dict[str, str]:
+    return {
+        "oid": row.oid,
+        "email": row.email or "(account erased)",
+        "company": row.company,
+        "plan": f"{row.plan} · {row.period}",
+        "amount": f"{row.amount} MAD",
+        "provider": PROVIDER_LABELS.get(row.provider, row.provider),
+        "status": row.status,
+        "created": _moment(row.created_at),
+        "paid": _moment(row.paid_at),
+        "confirmed_by": row.confirmed_by,
+        "confirmable": "yes" if row.confirmable else "",
+    }
+
+
+class StaffBillingState(StaffState):
+    """The orders list, its filters, and the confirmation of one pending bank transfer."""
+
+    status_filter: str = ""
+    provider_filter: str = ""
+    rows: list[dict[str, str]] = []  # noqa: RUF012 - Reflex state var
+    selected: dict[str, str] = {}  # noqa: RUF012 - Reflex state var
+    message: str = ""
+    error: str = ""
+    form_key: int = 0
+
+    def _load(self, session, staff) -> None:
+        self.rows = [
+            _as_row(row)
+            for row in billing.list_orders(
+                session=session,
+                staff=staff,
+                status=self.status_filter or None,
+                provider=self.provider_filter or None,
+                now=utc_now(),
+            )
+        ]
+
+    def _staff_or_deny(self, session):
+        """The staff member who may confirm bank transfers; else None, the view emptied and the
+        refusal shown."""
+        staff = self._allowed(session, Action.CONFIRM_BANK_TRANSFERS)
+        if staff is None:
+            self.rows, self.selected = [], {}
+            self.error = DENIED
+        return staff
+
+    @rx.event
+    def open_page(self):
+        """Signed-out staff go to the sign-in page; roles the matrix excludes see a refusal."""
+        self.message = self.error = ""
+        self.selected = {}
+        with session_scope() as session:
+            staff = self._allowed(session, Action.CONFIRM_BANK_TRANSFERS)
+            if staff is None:
+                self.rows = []
+                return None if self.staff_role else rx.redirect(SIGNIN_ROUTE)
+            self._load(session, staff)
+        return None
+
+    def _refilter(self) -> None:
+        self.message = self.error = ""
+        self.selected = {}
+        with session_scope() as session:
+            staff = self._staff_or_deny(session)
+            if staff is not None:
+                self._load(session, staff)
+
+    @rx.event
+    def filter_status(self, status: str):
+        """Show the orders of one status (empty: every status)."""
+        self.status_filter = status if status in billing.STATUSES else ""
+        self._refilter()
+
+    @rx.event
+    def filter_provider(self, provider: str):
+        """Show the orders of one provider (empty: card and transfer)."""
+        self.provider_filter = provider if provider in billing.PROVIDERS else ""
+        self._refilter()
+
+    @rx.event
+    def choose(self, oid: str):
+        """Open the confirmation form of one pending bank transfer of the list."""
+        self.message = self.error = ""
+        with session_scope() as session:
+            if self._staff_or_deny(session) is None:
+                return
+        found = [row for row in self.rows if row["oid"] == oid and row["confirmable"]]
+        self.selected = found[0] if found else {}
+        if not found:
+            self.error = "This order is not a pending bank transfer."
+        self.form_key += 1
+
+    @rx.event
+    def cancel(self):
+        """Close the confirmation form; nothing is changed."""
+        self.selected, self.message, self.error = {}, "", ""
+
+    @rx.event
+    def confirm(self, form: dict):
+        """Record the transfer received (reference and date) and start the order's period."""
+        self.message = self.error = ""
+        oid = self.selected.get("oid", "")
+        try:
+            with session_scope() as session:
+                staff = self._staff_or_deny(session)
+                if staff is None:
+                    return
+                order = billing.confirm_transfer(
+                    session=session,
+                    staff=staff,
+                    oid=oid,
+                    reference=str(form.get("reference", "")),
+                    received_on=_day(form.get("received_on")),
+                    now=utc_now(),
+                )
+                self.selected = {}
+                self._load(session, staff)
+        except billing.BillingAdminError as exc:
+            self.error = str(exc)
+            return
+        except PermissionDeniedError:
+            self.error = DENIED
+            return
+        self.message = f"Order {oid} is paid ({order.amount} MAD): its period has started."
