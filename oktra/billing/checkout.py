@@ -187,5 +187,6 @@ def proforma_pdf(*, order: BillingOrder, user: User, settings: Settings) -> byte
         payment_method="transfer",
         payment_reference=order.oid,
         proforma=True,
+        bank_account=" · ".join(part for part in (settings.bank_name, settings.bank_rib) if part),
     )
     return render_invoice(document)

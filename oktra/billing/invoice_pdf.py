@@ -124,6 +124,7 @@ class InvoiceDocument:
     paid_on: date | None = None
     period_label: str = ""
     proforma: bool = False
+    bank_account: str = ""
 
     def __post_init__(self) -> None:
         if self.lang not in LANGUAGES:
@@ -317,6 +318,9 @@ def _payment_lines(doc: InvoiceDocument) -> list[Line]:
     texts = [t(lang, N_("Payment method: {method}")).format(method=method)]
     if reference:
         texts.append(t(lang, N_("Payment reference: {reference}")).format(reference=reference))
+    if doc.bank_account and doc.paid_on is None:
+        account = _plain(doc.bank_account, lang)
+        texts.append(t(lang, N_("Bank account: {account}")).format(account=account))
     if doc.paid_on is not None and not doc.proforma:
         status = t(lang, N_("Paid on {date}")).format(date=format_date(doc.paid_on, lang))
     elif doc.payment_method == "transfer":

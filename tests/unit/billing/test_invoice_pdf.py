@@ -146,6 +146,16 @@ def test_a_proforma_says_nothing_about_being_paid() -> None:
     assert "238.80" in text
 
 
+def test_a_proforma_names_the_account_to_pay_into_and_an_invoice_does_not() -> None:
+    rib = "011780000012345678901234"
+    proforma = _document(
+        proforma=True, payment_method="transfer", paid_on=None, bank_account=f"BMCE · {rib}"
+    )
+    assert rib in _text(render_invoice(proforma))
+    paid = _document(bank_account=f"BMCE · {rib}")
+    assert rib not in _text(render_invoice(paid))
+
+
 def test_an_arabic_invoice_renders_with_dejavu_and_keeps_the_arabic_name() -> None:
     customer = dataclasses.replace(CUSTOMER, name=ARABIC_NAME)
     pdf = render_invoice(_document(lang="ar", customer=customer))
