@@ -39,6 +39,8 @@ def _sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     expect(page).to_have_url(re.compile(r"/fr/account"))
+    # The page is live (hydrated, its state applied) before anything is typed into it.
+    expect(page.locator("#nav-account")).to_be_visible()
 
 
 def _sign_up(page: Page, email: str) -> None:
