@@ -33,8 +33,9 @@ from oktra.notifications.state import MailboxState
 from oktra.privacy import pages as privacy_pages
 from oktra.privacy import version_pages
 from oktra.privacy.banners import with_banners
+from oktra.privacy.erased_pages import my_data_erased
 from oktra.privacy.legal_state import LegalState
-from oktra.privacy.mydata_pages import my_data, my_data_erased
+from oktra.privacy.mydata_pages import my_data
 from oktra.privacy.mydata_state import MyDataState
 from oktra.privacy.request_pages import requests_page, verify_page
 from oktra.privacy.request_state import DpoRequestState, DpoVerifyState

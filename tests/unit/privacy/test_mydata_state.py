@@ -17,7 +17,8 @@ from oktra.db import session_scope
 from oktra.i18n import LANGUAGES
 from oktra.privacy import consent, export, objections
 from oktra.privacy.consent import ANALYTICS
-from oktra.privacy.mydata_pages import my_data, my_data_erased
+from oktra.privacy.erased_pages import my_data_erased
+from oktra.privacy.mydata_pages import my_data
 from oktra.privacy.mydata_state import MyDataState, _receipt_signer
 from oktra.privacy.rights_models import DataExport, ErasureTombstone
 from oktra.privacy.service import PRODUCT_NEWS, has_consent
