@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from oktra.accounts.models import User
 from oktra.admin import audit
 from oktra.admin.models import StaffMember
-from oktra.admin.roles import Action
+from oktra.admin.roles import Action, Role, may_read
 from oktra.admin.service import require
 from oktra.billing import payments
 from oktra.billing.models import (
@@ -61,11 +61,18 @@ class OrderRow:
     created_at: datetime
     paid_at: datetime | None
     confirmed_by: str
+    account_shown: bool = True
 
     @property
     def confirmable(self) -> bool:
         """A bank transfer still waiting for its money."""
         return self.provider == TRANSFER and self.status == PENDING
+
+
+def sees_every_order(staff: StaffMember) -> bool:
+    """Whether the staff member's role may read payment data, hence list every order; the
+    others see only the bank transfers waiting for confirmation."""
+    return may_read(Role(staff.role), Category.PAYMENT)
 
 
 def list_orders(
@@ -78,8 +85,15 @@ def list_orders(
     limit: int = 100,
 ) -> list[OrderRow]:
     """Orders of one status and provider (None or unknown: all), pending bank transfers first,
-    then the newest; one audit event per category shown."""
+    then the newest; one audit event per category shown.
+
+    Least privilege: a role that may not read payment data (support, admin) gets only the
+    work to do — the bank transfers still pending — and the customer's email and company only
+    if it may read account data."""
     require(staff, Action.CONFIRM_BANK_TRANSFERS)
+    if not sees_every_order(staff):
+        status, provider = PENDING, TRANSFER
+    shows_account = may_read(Role(staff.role), Category.ACCOUNT)
     waiting = case(
         (
             (BillingOrder.provider == TRANSFER) & (BillingOrder.status == PENDING),
@@ -103,8 +117,8 @@ def list_orders(
     rows = [
         OrderRow(
             oid=order.oid,
-            email=email or "",
-            company=company or "",
+            email=(email or "") if shows_account else "",
+            company=(company or "") if shows_account else "",
             plan=order.plan_code,
             period=order.billing_period,
             amount=order.amount,
@@ -113,6 +127,7 @@ def list_orders(
             created_at=as_utc(order.created_at),
             paid_at=as_utc(order.paid_at) if order.paid_at else None,
             confirmed_by=confirmer or "",
+            account_shown=shows_account,
         )
         for order, email, company, confirmer in session.exec(query).all()
     ]
@@ -121,6 +136,8 @@ def list_orders(
         "to confirm bank transfers"
     )
     for category in LISTED_CATEGORIES:
+        if category == Category.ACCOUNT and not shows_account:
+            continue
         audit.record(
             session=session,
             staff=staff,

@@ -67,26 +67,31 @@ def _orders() -> rx.Component:
     return rx.card(
         rx.hstack(
             rx.heading("Orders", size="4"),
-            rx.hstack(
-                _filter(
-                    "Status",
-                    S.status_filter,
-                    S.filter_status,
-                    [("", "every status"), *[(status, status) for status in STATUSES]],
+            rx.cond(
+                S.sees_all,
+                rx.hstack(
+                    _filter(
+                        "Status",
+                        S.status_filter,
+                        S.filter_status,
+                        [("", "every status"), *[(status, status) for status in STATUSES]],
+                    ),
+                    _filter(
+                        "Provider",
+                        S.provider_filter,
+                        S.filter_provider,
+                        [("", "card and transfer"), *[(p, PROVIDER_LABELS[p]) for p in PROVIDERS]],
+                    ),
                 ),
-                _filter(
-                    "Provider",
-                    S.provider_filter,
-                    S.filter_provider,
-                    [("", "card and transfer"), *[(p, PROVIDER_LABELS[p]) for p in PROVIDERS]],
-                ),
+                rx.text("Bank transfers waiting for confirmation", size="2"),
             ),
             justify="between",
             width="100%",
         ),
         rx.text(
-            "Pending bank transfers come first. Listing orders shows customers' data: "
-            "each listing is recorded in the audit trail.",
+            "Pending bank transfers come first; a role that may not read payment data sees only "
+            "those. Listing orders shows customers' data: each listing is recorded in the audit "
+            "trail.",
             size="2",
             color_scheme="gray",
         ),

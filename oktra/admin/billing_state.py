@@ -32,7 +32,7 @@ def _day(value: object) -> date | None:
 def _as_row(row: billing.OrderRow) -> dict[str, str]:
     return {
         "oid": row.oid,
-        "email": row.email or "(account erased)",
+        "email": row.email or ("(account erased)" if row.account_shown else "—"),
         "company": row.company,
         "plan": f"{row.plan} · {row.period}",
         "amount": f"{row.amount} MAD",
@@ -50,6 +50,7 @@ class StaffBillingState(StaffState):
 
     status_filter: str = ""
     provider_filter: str = ""
+    sees_all: bool = False
     rows: list[dict[str, str]] = []  # noqa: RUF012 - Reflex state var
     selected: dict[str, str] = {}  # noqa: RUF012 - Reflex state var
     message: str = ""
@@ -57,6 +58,7 @@ class StaffBillingState(StaffState):
     form_key: int = 0
 
     def _load(self, session, staff) -> None:
+        self.sees_all = billing.sees_every_order(staff)
         self.rows = [
             _as_row(row)
             for row in billing.list_orders(

@@ -120,26 +120,33 @@ def test_a_confirmation_needs_a_reference_and_a_plausible_date(
     assert order.status == PENDING and count(session, Period) == 0
 
 
-def test_the_list_puts_pending_transfers_first_and_audits_the_read(session):
+def test_support_lists_only_the_transfers_to_confirm_and_the_read_is_audited(session):
     agent = add_staff(session, "support")
-    card = new_order(session, provider=CARD, now=NOW + timedelta(minutes=2))
+    new_order(session, provider=CARD, now=NOW + timedelta(minutes=2))
     paid = new_order(session, email="karim@atlas.ma", now=NOW + timedelta(minutes=1))
     confirm(session, agent, paid)
     waiting = new_order(session, now=NOW)
-    rows = billing.list_orders(session=session, staff=agent, status=None, provider=None, now=NOW)
-    assert [row.oid for row in rows] == [waiting.oid, card.oid, paid.oid]
-    assert rows[0].confirmable and not rows[1].confirmable and not rows[2].confirmable
-    assert rows[0].email == "salma@atlas.ma" and rows[0].company == "Atlas BTP"
-    assert rows[2].confirmed_by == agent.full_name and rows[2].paid_at is not None
-    only = billing.list_orders(
-        session=session, staff=agent, status=PENDING, provider=TRANSFER, now=NOW
-    )
-    assert [row.oid for row in only] == [waiting.oid]
+    later = new_order(session, email="omar@atlas.ma", now=NOW + timedelta(minutes=3))
+    rows = billing.list_orders(session=session, staff=agent, status=PAID, provider=CARD, now=NOW)
+    assert [row.oid for row in rows] == [later.oid, waiting.oid]
+    assert all(row.confirmable for row in rows)
+    assert rows[1].email == "salma@atlas.ma" and rows[1].company == "Atlas BTP"
     listed = session.exec(
         select(AuditEvent).where(AuditEvent.action == billing.LIST_AUDIT_ACTION)
     ).all()
     assert {event.category for event in listed} == {"account", "payment"}
-    assert len(listed) == 4 and all(event.reason and event.user_id is None for event in listed)
+    assert all(event.reason and event.user_id is None for event in listed)
+
+
+def test_an_admin_sees_the_transfers_to_confirm_without_the_customers_account_data(session):
+    admin = add_staff(session, "admin")
+    waiting = new_order(session, now=NOW)
+    [row] = billing.list_orders(session=session, staff=admin, status=None, provider=None, now=NOW)
+    assert (row.oid, row.email, row.company) == (waiting.oid, "", "")
+    listed = session.exec(
+        select(AuditEvent.category).where(AuditEvent.action == billing.LIST_AUDIT_ACTION)
+    ).all()
+    assert listed == ["payment"]
 
 
 @pytest.mark.parametrize("role", EXCLUDED)
@@ -176,7 +183,7 @@ def test_support_confirms_a_transfer_from_the_page(engine):
     form = {"reference": "VIR-77", "received_on": _today()}
     run_handler(StaffBillingState.confirm, state, form)
     assert state.error == "" and oid in state.message and state.selected == {}
-    assert state.rows[0]["status"] == PAID and state.rows[0]["confirmable"] == ""
+    assert state.rows == []  # confirmed, it leaves the transfers to confirm
     run_handler(StaffBillingState.choose, state, oid)
     assert state.error and state.selected == {}
     with session_scope() as session:
@@ -184,16 +191,15 @@ def test_support_confirms_a_transfer_from_the_page(engine):
         assert payments.order_by_oid(session=session, oid=oid).transaction_id == "VIR-77"
 
 
-def test_the_page_filters_by_status_and_provider(engine):
+def test_the_page_of_a_role_without_payment_data_lists_only_the_transfers_to_confirm(engine):
     oid = _pending_transfer()
     _staff_id, token = staff_token("admin")
     state = staff_state(StaffBillingState, cookie=f"oktra_staff={token}", path="/staff/billing")
     run_handler(StaffBillingState.open_page, state)
+    assert not state.sees_all
     run_handler(StaffBillingState.filter_provider, state, CARD)
-    assert state.provider_filter == CARD and state.rows == []
-    run_handler(StaffBillingState.filter_provider, state, "bogus")
-    run_handler(StaffBillingState.filter_status, state, PENDING)
-    assert state.provider_filter == "" and [row["oid"] for row in state.rows] == [oid]
+    assert [row["oid"] for row in state.rows] == [oid]
+    assert state.rows[0]["email"] == "—"
 
 
 @pytest.mark.parametrize("role", EXCLUDED)
