@@ -8,6 +8,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
+from oktra.admin.anomalies import detect
 from oktra.alerts.jobs import (
     match_alerts,
     queue_daily_digests,
@@ -139,6 +140,13 @@ def all_jobs() -> list[JobSpec]:
             trigger=CronTrigger(hour=9, minute=0, timezone=MOROCCO),
             description="Email renewal reminders 7 days and 1 day before a paid plan ends "
             "(09:00 Africa/Casablanca)",
+        ),
+        JobSpec(
+            name="detect_anomalies",
+            func=detect,
+            trigger=IntervalTrigger(minutes=5),
+            description="Run the anomaly rules over recent security and audit events; email "
+            "the administrators once per new incident",
         ),
     ]
 

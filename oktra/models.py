@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from oktra.accounts import models as accounts_models
+from oktra.admin import anomaly_models
 from oktra.admin import models as admin_models
 from oktra.alerts import models as alerts_models
 from oktra.billing import models as billing_models
@@ -19,6 +20,7 @@ __all__ = [
     "accounts_models",
     "admin_models",
     "alerts_models",
+    "anomaly_models",
     "billing_models",
     "core_models",
     "notifications_models",

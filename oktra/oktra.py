@@ -9,6 +9,8 @@ from oktra.accounts import profile_pages
 from oktra.accounts.profile_state import AccountState
 from oktra.accounts.state import AuthState, PasswordResetState, VerifyState
 from oktra.admin import pages as staff_pages
+from oktra.admin.anomaly_pages import staff_anomalies
+from oktra.admin.anomaly_state import StaffAnomaliesState
 from oktra.admin.billing_pages import staff_billing
 from oktra.admin.billing_state import StaffBillingState
 from oktra.admin.dpo_pages import staff_requests
@@ -141,6 +143,12 @@ app.add_page(
     route="/staff/billing",
     title="Orders and bank transfers · OKTRA staff",
     on_load=StaffBillingState.open_page,
+)
+app.add_page(
+    staff_anomalies,
+    route="/staff/anomalies",
+    title="Anomalies · OKTRA staff",
+    on_load=StaffAnomaliesState.open_page,
 )
 if get_settings().env != "production":
     app.add_page(mailbox, route="/dev/mailbox", title="Mailbox · OKTRA", on_load=MailboxState.load)

@@ -60,6 +60,14 @@ class Settings(BaseSettings):
     reset_link_minutes: int = Field(default=60, ge=5)
     dpo_due_days: int = Field(default=30, ge=1)
     dpo_rectification_due_days: int = Field(default=10, ge=1)
+    anomaly_signin_window_minutes: int = Field(default=15, ge=1)
+    anomaly_signin_failures_per_account: int = Field(default=10, ge=2)
+    anomaly_signin_failures_per_ip: int = Field(default=30, ge=2)
+    anomaly_accounts_per_ip: int = Field(default=5, ge=2)
+    anomaly_staff_reads_per_hour: int = Field(default=20, ge=2)
+    anomaly_exports_per_hour: int = Field(default=20, ge=2)
+    anomaly_erasures_per_hour: int = Field(default=20, ge=2)
+    anomaly_bad_callbacks_per_hour: int = Field(default=5, ge=1)
 
     scheduler_enabled: bool = True
     scheduler_poll_seconds: float = Field(default=5.0, gt=0)

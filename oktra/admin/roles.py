@@ -32,6 +32,7 @@ class Action(StrEnum):
     SEND_PRODUCT_NEWS = "send_product_news"
     MANAGE_DPO_REQUESTS = "manage_dpo_requests"
     CONFIRM_BANK_TRANSFERS = "confirm_bank_transfers"
+    MANAGE_ANOMALIES = "manage_anomalies"
 
 
 class PermissionDeniedError(PermissionError):
@@ -82,6 +83,7 @@ ACTIONS: dict[Role, frozenset[Action]] = {
             Action.SEND_SERVICE_UPDATE,
             Action.SEND_PRODUCT_NEWS,
             Action.CONFIRM_BANK_TRANSFERS,
+            Action.MANAGE_ANOMALIES,
         }
     ),
 }
@@ -99,8 +101,12 @@ ACTION_NOTES: dict[Action, str] = {
     Action.SEND_PRODUCT_NEWS: "emails the users who consent to product news; audited",
     Action.MANAGE_DPO_REQUESTS: "opening a request is audited; each step emails the requester",
     Action.CONFIRM_BANK_TRANSFERS: (
-        "lists orders with the customer's email (audited); confirming a pending transfer "
-        "starts its period once; audited"
+        "lists the transfers to confirm (audited); confirming a pending transfer starts its "
+        "period once; audited"
+    ),
+    Action.MANAGE_ANOMALIES: (
+        "the incidents the detection rules raised (hashes, counts, no personal data); "
+        "acknowledging one with a note is audited"
     ),
 }
 

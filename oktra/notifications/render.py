@@ -34,6 +34,8 @@ SUBJECTS = {
     "dpo_answer": N_("Answer to your request %(title)s"),
     "inactivity_warning": N_("Your OKTRA account will be closed for inactivity"),
     "renewal_reminder": N_("Your OKTRA subscription ends soon"),
+    # Staff-only, always in English: not a message to translate.
+    "anomaly_alert": "OKTRA security alert: %(title)s",
 }
 # Kinds sharing one template pair.
 TEMPLATE_OF = {"alert_instant": "alerts", "alert_daily": "alerts", "alert_weekly": "alerts"}

@@ -9,7 +9,8 @@ import pytest
 from sqlmodel import select
 
 from oktra.accounts.models import User
-from oktra.admin import billing, communications, dpo, service
+from oktra.admin import anomalies, billing, communications, dpo, service
+from oktra.admin.anomaly_models import Anomaly
 from oktra.admin.models import AuditEvent
 from oktra.admin.roles import (
     ACTIONS,
@@ -68,6 +69,16 @@ def _confirm_transfer(session, staff, user_id, now):
     )
 
 
+def _acknowledge_anomaly(session, staff, now):
+    incident = Anomaly(rule="bulk_exports", subject="", events=20)
+    session.add(incident)
+    session.flush()
+    anomalies.list_anomalies(session=session, staff=staff, status=None)
+    return anomalies.acknowledge(
+        session=session, staff=staff, anomaly_id=incident.id, note=REASON, now=now
+    )
+
+
 def _call(action: Action, session, staff, user_id: int, other_staff_id: int):
     now = utc_now()
     calls = {
@@ -111,6 +122,7 @@ def _call(action: Action, session, staff, user_id: int, other_staff_id: int):
             session=session, staff=staff, request_id=_dpo_request(session, now).id, now=now
         ),
         Action.CONFIRM_BANK_TRANSFERS: lambda: _confirm_transfer(session, staff, user_id, now),
+        Action.MANAGE_ANOMALIES: lambda: _acknowledge_anomaly(session, staff, now),
     }
     assert set(calls) == set(Action), "every action needs its call here"
     return calls[action]()
@@ -126,9 +138,11 @@ AUDITED = {
     Action.SEND_PRODUCT_NEWS,
     Action.MANAGE_DPO_REQUESTS,
     Action.CONFIRM_BANK_TRANSFERS,
+    Action.MANAGE_ANOMALIES,
 }
-# Actions whose audit reason the service writes (naming the order), not the staff member.
-REASON_WRITTEN_BY_SERVICE = {Action.CONFIRM_BANK_TRANSFERS}
+# Actions whose audit reason the service writes (naming the order or incident), not the staff
+# member.
+REASON_WRITTEN_BY_SERVICE = {Action.CONFIRM_BANK_TRANSFERS, Action.MANAGE_ANOMALIES}
 
 
 @pytest.mark.parametrize(("role", "action"), list(itertools.product(Role, Action)))
