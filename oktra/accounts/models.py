@@ -37,6 +37,7 @@ class User(SQLModel, table=True):
     last_active_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     inactivity_warned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    disabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AuthSession(SQLModel, table=True):
@@ -76,6 +77,7 @@ register(
             "regions",
             "email_verified_at",
             "created_at",
+            "disabled_at",
         ),
         anonymize_columns=("email", "full_name", "company_name", "phone", "password_hash"),
         retention_column="closed_at",

@@ -37,6 +37,7 @@ from oktra.settings import get_settings
 
 EMAIL_TAKEN = N_("Another account uses this email address.")
 BAD_CREDENTIALS = N_("Wrong email or password.")
+ACCOUNT_SUSPENDED = N_("This account is suspended: contact us to find out why and to lift it.")
 BAD_CURRENT_PASSWORD = N_("Your current password is not this one.")
 LINK_INVALID = N_("This link is invalid or has expired: ask for a new one.")
 
@@ -196,6 +197,8 @@ async def sign_in(*, email: object, password: object, client: sessions.ClientInf
         user = get_user_by_email(session=session, email=email)
     if await provider().check(email=email, user=user, password=password) and user is not None:
         changed_elsewhere = await provider().password_changed_since(user=user)
+        if user.disabled_at is not None:
+            raise ValidationFailedError({"password": ACCOUNT_SUSPENDED})
         with session_scope() as session:
             stored = session.get(User, user.id)
             if changed_elsewhere is not None:

@@ -112,6 +112,7 @@ def reachable_users(*, session: Session, user_ids: set[int]) -> dict[int, User]:
                 User.id.in_(chunk),
                 User.email_verified_at.is_not(None),
                 User.closed_at.is_(None),
+                User.disabled_at.is_(None),
             )
         )
         if user.id not in objecting

@@ -160,6 +160,7 @@ def send_renewal_reminders(*, session: Session, now: datetime) -> dict[str, int]
         .where(
             User.id.in_(ending),
             User.closed_at.is_(None),
+            User.disabled_at.is_(None),
             User.email_verified_at.is_not(None),
         )
         .order_by(User.id)

@@ -37,6 +37,7 @@ COLUMN_LABELS = {
     "category": N_("Data category"),
     "channel": N_("Channel"),
     "closed_at": N_("Closed on"),
+    "disabled_at": N_("Suspended on"),
     "company_name": N_("Company"),
     "created_at": N_("Created on"),
     "criteria": N_("Criteria"),

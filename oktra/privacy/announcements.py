@@ -98,7 +98,10 @@ def announce_policy_change(
 
 def _candidates(session: Session, announcement: Announcement, after: int, limit: int | None):
     query = select(User).where(
-        User.id > after, User.email_verified_at.is_not(None), User.closed_at.is_(None)
+        User.id > after,
+        User.email_verified_at.is_not(None),
+        User.closed_at.is_(None),
+        User.disabled_at.is_(None),
     )
     if announcement.kind == POLICY_CHANGE:
         query = query.where(User.created_at < announcement.created_at)

@@ -37,7 +37,7 @@ def category_switch(
     return rx.flex(
         switch,
         rx.box(
-            rx.text(t(lang, CATEGORY_TITLES[category]), as_="label", html_for=switch_id),
+            rx.el.label(t(lang, CATEGORY_TITLES[category]), html_for=switch_id),
             rx.text(
                 t(lang, CATEGORY_DESCRIPTIONS[category]),
                 size="1",
