@@ -11,15 +11,20 @@ from oktra.accounts.state import AuthState, PasswordResetState, VerifyState
 from oktra.admin import pages as staff_pages
 from oktra.admin.anomaly_pages import staff_anomalies
 from oktra.admin.anomaly_state import StaffAnomaliesState
+from oktra.admin.audit_pages import staff_audit
+from oktra.admin.audit_state import StaffAuditState
 from oktra.admin.billing_pages import staff_billing
 from oktra.admin.billing_state import StaffBillingState
 from oktra.admin.dpo_pages import staff_requests
 from oktra.admin.dpo_state import StaffDpoState
+from oktra.admin.operations_pages import staff_operations
+from oktra.admin.operations_state import StaffOperationsState
 from oktra.admin.policy_pages import staff_policy
 from oktra.admin.policy_state import StaffPolicyState
-from oktra.admin.state import StaffUsersState
 from oktra.admin.statistics_pages import staff_statistics
 from oktra.admin.statistics_state import StaffStatisticsState
+from oktra.admin.users_pages import staff_users
+from oktra.admin.users_state import StaffUsersState
 from oktra.alerts import pages as alert_pages
 from oktra.alerts.state import AlertFormState, AlertsState
 from oktra.alerts.unsubscribe_page import unsubscribe_page
@@ -114,41 +119,22 @@ for lang in LANGUAGES:
             on_load=on_load or AuthState.load_session,
         )
 app.add_page(staff_pages.staff_signin, route="/staff/signin", title="Staff sign-in · OKTRA")
-app.add_page(
-    staff_pages.staff_users,
-    route="/staff/users",
-    title="Users · OKTRA staff",
-    on_load=StaffUsersState.open_page,
+STAFF_PAGES = (
+    ("users", staff_users, "Users", StaffUsersState),
+    ("statistics", staff_statistics, "Statistics", StaffStatisticsState),
+    ("operations", staff_operations, "Operations", StaffOperationsState),
+    ("audit", staff_audit, "Audit trail", StaffAuditState),
+    ("policy", staff_policy, "Legal texts and announcements", StaffPolicyState),
+    ("requests", staff_requests, "Requests to the DPO", StaffDpoState),
+    ("billing", staff_billing, "Orders and bank transfers", StaffBillingState),
+    ("anomalies", staff_anomalies, "Anomalies", StaffAnomaliesState),
 )
-app.add_page(
-    staff_statistics,
-    route="/staff/statistics",
-    title="Statistics · OKTRA staff",
-    on_load=StaffStatisticsState.open_page,
-)
-app.add_page(
-    staff_policy,
-    route="/staff/policy",
-    title="Legal texts and announcements · OKTRA staff",
-    on_load=StaffPolicyState.open_page,
-)
-app.add_page(
-    staff_requests,
-    route="/staff/requests",
-    title="Requests to the DPO · OKTRA staff",
-    on_load=StaffDpoState.open_page,
-)
-app.add_page(
-    staff_billing,
-    route="/staff/billing",
-    title="Orders and bank transfers · OKTRA staff",
-    on_load=StaffBillingState.open_page,
-)
-app.add_page(
-    staff_anomalies,
-    route="/staff/anomalies",
-    title="Anomalies · OKTRA staff",
-    on_load=StaffAnomaliesState.open_page,
-)
+for slug, builder, title, state in STAFF_PAGES:
+    app.add_page(
+        builder,
+        route=f"/staff/{slug}",
+        title=f"{title} · OKTRA staff",
+        on_load=state.open_page,
+    )
 if get_settings().env != "production":
     app.add_page(mailbox, route="/dev/mailbox", title="Mailbox · OKTRA", on_load=MailboxState.load)

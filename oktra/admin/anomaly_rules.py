@@ -22,7 +22,8 @@ from oktra.core.clock import as_utc
 from oktra.privacy.rights_models import DataExport, ErasureTombstone
 from oktra.settings import Settings
 
-SIGNIN_FAILURES = ("signin_failed", "staff_signin_failed")
+# Attempts the rate limiter refused count too: a limited burst is still a burst.
+SIGNIN_FAILURES = ("signin_failed", "signin_refused", "staff_signin_failed")
 HOUR = timedelta(hours=1)
 
 # subject -> [(moment, key counted)]
@@ -130,33 +131,39 @@ def bad_callback_hashes(session: Session, since: datetime, now: datetime) -> Obs
     )
 
 
-def _known_networks(session: Session, staff_id: int, before: StaffSession) -> set[str] | None:
-    """The networks of the staff member's earlier sessions; None when there is none."""
-    earlier = session.exec(
-        select(StaffSession.ip_hash).where(
-            StaffSession.staff_id == staff_id,
-            StaffSession.id != before.id,
-            StaffSession.created_at <= before.created_at,
+def _staff_sessions_from_new(column: str, session: Session, since: datetime, now: datetime):
+    """Staff sessions whose network or device (`column`) the member never used before; a
+    member's first session is not an anomaly."""
+    field = getattr(StaffSession, column)
+    opened = session.exec(
+        select(StaffSession).where(
+            StaffSession.created_at >= since, StaffSession.created_at <= now, field != ""
         )
     ).all()
-    return set(earlier) if earlier else None
+    found = []
+    for row in opened:
+        earlier = set(
+            session.exec(
+                select(field).where(
+                    StaffSession.staff_id == row.staff_id,
+                    StaffSession.id != row.id,
+                    StaffSession.created_at <= row.created_at,
+                )
+            ).all()
+        )
+        if earlier and getattr(row, column) not in earlier:
+            found.append((f"staff:{row.staff_id}", row.created_at, row.id))
+    return _group(found)
 
 
 def staff_new_network(session: Session, since: datetime, now: datetime) -> Observations:
     """Staff sessions opened from a network the member never used before (not the first)."""
-    sessions = session.exec(
-        select(StaffSession).where(
-            StaffSession.created_at >= since,
-            StaffSession.created_at <= now,
-            StaffSession.ip_hash != "",
-        )
-    ).all()
-    found = []
-    for opened in sessions:
-        known = _known_networks(session, opened.staff_id, opened)
-        if known is not None and opened.ip_hash not in known:
-            found.append((f"staff:{opened.staff_id}", opened.created_at, opened.id))
-    return _group(found)
+    return _staff_sessions_from_new("ip_hash", session, since, now)
+
+
+def staff_new_device(session: Session, since: datetime, now: datetime) -> Observations:
+    """Staff sessions opened from a browser the member never used before (not the first)."""
+    return _staff_sessions_from_new("device_hash", session, since, now)
 
 
 RULES: dict[str, Rule] = {
@@ -215,6 +222,13 @@ RULES: dict[str, Rule] = {
             "staff_new_network",
             "A staff member signed in from a new network",
             staff_new_network,
+            lambda _s: 1,
+            _signin_window,
+        ),
+        Rule(
+            "staff_new_device",
+            "A staff member signed in from a new device",
+            staff_new_device,
             lambda _s: 1,
             _signin_window,
         ),

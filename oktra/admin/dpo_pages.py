@@ -8,7 +8,7 @@ from functools import partial
 import reflex as rx
 
 from oktra.admin.dpo_state import STAFF_STATUS_LABELS, StaffDpoState
-from oktra.admin.widgets import staff_frame, staff_input
+from oktra.admin.widgets import staff_frame, staff_input, staff_label
 from oktra.privacy.requests import RIGHTS
 
 S = StaffDpoState
@@ -18,7 +18,7 @@ SELECT_STYLE = {"padding": "0.4rem", "border_radius": "6px"}
 
 def _select(label: str, name: str, options: list[tuple[str, str]]) -> rx.Component:
     return rx.vstack(
-        rx.text(label, as_="label", html_for=name, weight="medium"),
+        staff_label(label, name),
         rx.el.select(
             *[rx.el.option(text, value=value) for value, text in options],
             id=name,
@@ -156,7 +156,7 @@ def _opened() -> rx.Component:
             S.next_statuses.length() > 0,
             rx.form(
                 rx.vstack(
-                    rx.text("New status", as_="label", html_for="status", weight="medium"),
+                    staff_label("New status", "status"),
                     rx.el.select(
                         rx.foreach(
                             S.next_statuses, lambda status: rx.el.option(status, value=status)

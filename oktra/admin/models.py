@@ -80,6 +80,7 @@ class StaffSession(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ip_hash: str = Field(default="", max_length=64)
+    device_hash: str = Field(default="", max_length=64)
 
 
 class AuditEvent(SQLModel, table=True):

@@ -33,6 +33,9 @@ class Action(StrEnum):
     MANAGE_DPO_REQUESTS = "manage_dpo_requests"
     CONFIRM_BANK_TRANSFERS = "confirm_bank_transfers"
     MANAGE_ANOMALIES = "manage_anomalies"
+    DISABLE_USER = "disable_user"
+    READ_AUDIT_TRAIL = "read_audit_trail"
+    READ_OPERATIONS = "read_operations"
 
 
 class PermissionDeniedError(PermissionError):
@@ -55,12 +58,18 @@ ACTIONS: dict[Role, frozenset[Action]] = {
             Action.READ_USER,
             Action.READ_STATISTICS,
             Action.CONFIRM_BANK_TRANSFERS,
+            Action.DISABLE_USER,
         }
     ),
     Role.TECHNICAL: frozenset(
-        {Action.READ_USER, Action.READ_SECURITY_EVENTS, Action.READ_STATISTICS}
+        {
+            Action.READ_USER,
+            Action.READ_SECURITY_EVENTS,
+            Action.READ_STATISTICS,
+            Action.READ_OPERATIONS,
+        }
     ),
-    Role.DEVELOPMENT: frozenset({Action.READ_STATISTICS}),
+    Role.DEVELOPMENT: frozenset({Action.READ_STATISTICS, Action.READ_OPERATIONS}),
     Role.DPO: frozenset(
         {
             Action.FIND_USERS,
@@ -69,6 +78,7 @@ ACTIONS: dict[Role, frozenset[Action]] = {
             Action.READ_STATISTICS,
             Action.PUBLISH_POLICY,
             Action.MANAGE_DPO_REQUESTS,
+            Action.READ_AUDIT_TRAIL,
         }
     ),
     Role.ADMIN: frozenset(
@@ -84,6 +94,9 @@ ACTIONS: dict[Role, frozenset[Action]] = {
             Action.SEND_PRODUCT_NEWS,
             Action.CONFIRM_BANK_TRANSFERS,
             Action.MANAGE_ANOMALIES,
+            Action.DISABLE_USER,
+            Action.READ_AUDIT_TRAIL,
+            Action.READ_OPERATIONS,
         }
     ),
 }
@@ -107,6 +120,18 @@ ACTION_NOTES: dict[Action, str] = {
     Action.MANAGE_ANOMALIES: (
         "the incidents the detection rules raised (hashes, counts, no personal data); "
         "acknowledging one with a note is audited"
+    ),
+    Action.DISABLE_USER: (
+        "suspends a customer account (sessions ended, sign-in and emails stopped) or lifts the "
+        "suspension; a reason; audited"
+    ),
+    Action.READ_AUDIT_TRAIL: (
+        "the audit trail filtered by staff, user, action and date, and its CSV export; each "
+        "read and export is itself audited"
+    ),
+    Action.READ_OPERATIONS: (
+        "tenders and imports, scheduled job runs, the email outbox and suppressions: counts, "
+        "outcomes and errors, no addresses or names"
     ),
 }
 

@@ -97,11 +97,16 @@ def check_totp(staff: StaffMember, code: object, now: datetime) -> bool:
     return False
 
 
-async def sign_in(*, email: object, password: object, code: object, ip: str, now: datetime) -> str:
-    """Check password (one bcrypt check either way) and TOTP; returns a one-minute ticket."""
+async def sign_in(
+    *, email: object, password: object, code: object, ip: str, now: datetime, device: str = ""
+) -> str:
+    """Check password (one bcrypt check either way) and TOTP; returns a one-minute ticket.
+
+    The network and the device (browser user agent) are kept as keyed hashes only."""
     address = normalize_email(email)
     secret = get_settings().secret_key.get_secret_value()
     ip_hash = keyed_hash(ip, secret)
+    device_hash = keyed_hash(device, secret) if device else ""
     limiter = limits.get_limiter()
     limiter.check(STAFF_SIGNIN_FAILURES_PER_IP, ip_hash or "no-ip")
     limiter.check(STAFF_SIGNIN_FAILURES, subject_hash(address) or "no-email")
@@ -113,7 +118,13 @@ async def sign_in(*, email: object, password: object, code: object, ip: str, now
         with session_scope() as session:
             member = session.get(StaffMember, staff.id)
             if check_totp(member, code, now):
-                return open_staff_session(session=session, staff=member, ip_hash=ip_hash, now=now)
+                return open_staff_session(
+                    session=session,
+                    staff=member,
+                    ip_hash=ip_hash,
+                    now=now,
+                    device_hash=device_hash,
+                )
     limiter.hit(STAFF_SIGNIN_FAILURES_PER_IP, ip_hash or "no-ip")
     limiter.hit(STAFF_SIGNIN_FAILURES, subject_hash(address) or "no-email")
     with session_scope() as session:
@@ -123,7 +134,9 @@ async def sign_in(*, email: object, password: object, code: object, ip: str, now
     raise StaffSignInError("wrong email, password or code")
 
 
-def open_staff_session(*, session: Session, staff: StaffMember, ip_hash: str, now: datetime) -> str:
+def open_staff_session(
+    *, session: Session, staff: StaffMember, ip_hash: str, now: datetime, device_hash: str = ""
+) -> str:
     """A new staff session waiting for its ticket to be redeemed by /staff/auth/complete."""
     ticket = new_token()
     session.add(
@@ -135,6 +148,7 @@ def open_staff_session(*, session: Session, staff: StaffMember, ip_hash: str, no
             last_seen_at=now,
             expires_at=now + ABSOLUTE_LIFETIME,
             ip_hash=ip_hash,
+            device_hash=device_hash,
         )
     )
     session.flush()

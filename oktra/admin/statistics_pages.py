@@ -5,13 +5,18 @@ from __future__ import annotations
 import reflex as rx
 
 from oktra.admin.statistics_state import StaffStatisticsState
+from oktra.admin.widgets import staff_header
 
 CHART_HEIGHT = 260
 
 
 def _frame(*children: rx.Component) -> rx.Component:
     return rx.container(
-        rx.vstack(rx.heading("OKTRA back office · Statistics", size="6"), *children, spacing="4"),
+        rx.vstack(
+            staff_header("OKTRA back office · Statistics", StaffStatisticsState),
+            *children,
+            spacing="4",
+        ),
         size="3",
         padding_y="2rem",
         lang="en",
@@ -99,12 +104,6 @@ def small_groups() -> rx.Component:
 def staff_statistics() -> rx.Component:
     """Audience figures: anonymous page views of visitors who consented to analytics."""
     return _frame(
-        rx.hstack(
-            rx.text(StaffStatisticsState.staff_name, " · ", StaffStatisticsState.staff_role),
-            rx.link("Users", href="/staff/users"),
-            justify="between",
-            width="100%",
-        ),
         rx.cond(
             StaffStatisticsState.denied,
             rx.callout("Your role does not allow reading statistics.", color_scheme="gray"),

@@ -5,6 +5,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+LABEL_STYLE = {"font_weight": "500"}
+
+
+def staff_label(text: str | rx.Var, name: str) -> rx.Component:
+    """A real <label for=…> (rx.text(as_="label") drops the `for`)."""
+    return rx.el.label(text, html_for=name, style=LABEL_STYLE)
+
 
 def staff_input(
     label: str, name: str, *, errors: rx.Var | None = None, area: bool = False, **props: object
@@ -17,7 +24,7 @@ def staff_input(
         else rx.fragment()
     )
     return rx.vstack(
-        rx.text(label, as_="label", html_for=name, weight="medium"),
+        staff_label(label, name),
         control(id=name, name=name, width="100%", **props),
         error,
         width="100%",
@@ -25,13 +32,45 @@ def staff_input(
     )
 
 
+def staff_header(title: str, state: type[rx.State]) -> rx.Component:
+    """The page title, the menu of the pages the role may use, who is signed in, sign-out."""
+    return rx.vstack(
+        rx.el.nav(
+            rx.hstack(
+                rx.foreach(
+                    state.staff_links,
+                    lambda page: rx.link(page["label"], href=page["href"], size="2"),
+                ),
+                wrap="wrap",
+                spacing="4",
+            ),
+            aria_label="Back office",
+        ),
+        rx.heading(title, size="6", as_="h1"),
+        rx.hstack(
+            rx.text(state.staff_name, " · ", state.staff_role, size="2", color_scheme="gray"),
+            rx.cond(
+                state.staff_role != "",
+                rx.form(
+                    rx.button("Sign out", type="submit", variant="soft", size="1"),
+                    action=state.signout_url,
+                    method="post",
+                ),
+            ),
+            align="center",
+            spacing="3",
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
 def staff_frame(title: str, state: type[rx.State], *children: rx.Component) -> rx.Component:
-    """A back-office page: its title, the staff member and role, then either the refusal
-    (role not allowed) or the outcome messages and the children."""
+    """A back-office page: its header, then either the refusal (role not allowed) or the
+    outcome messages and the children."""
     return rx.container(
         rx.vstack(
-            rx.heading(title, size="6"),
-            rx.text(state.staff_name, " · ", state.staff_role),
+            staff_header(title, state),
             rx.cond(
                 state.denied,
                 rx.callout("Your role does not allow this page.", color_scheme="gray"),

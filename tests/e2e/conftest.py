@@ -97,15 +97,22 @@ class PageWatch:
 ANSWERED_CONSENT = "1.e2e-answered-visitor-0001.00"
 
 
-@pytest.fixture
-def page(browser: Browser, app_harness: AppHarnessProd) -> Iterator[Page]:
-    """A fresh browser context (only the consent cookie) watching console errors and requests."""
-    context = browser.new_context(base_url=app_harness.frontend_url)
+def new_page(browser: Browser, harness: AppHarnessProd) -> Page:
+    """A page in a fresh browser context (only the consent cookie), watching console errors
+    and requests; close it with `page.context.close()`."""
+    context = browser.new_context(base_url=harness.frontend_url)
     context.add_cookies(
-        [{"name": CONSENT_COOKIE, "value": ANSWERED_CONSENT, "url": app_harness.frontend_url}]
+        [{"name": CONSENT_COOKIE, "value": ANSWERED_CONSENT, "url": harness.frontend_url}]
     )
     context.set_default_timeout(20_000)
-    new_page = context.new_page()
-    new_page.watch = PageWatch(new_page)  # type: ignore[attr-defined]
-    yield new_page
-    context.close()
+    fresh = context.new_page()
+    fresh.watch = PageWatch(fresh)  # type: ignore[attr-defined]
+    return fresh
+
+
+@pytest.fixture
+def page(browser: Browser, app_harness: AppHarnessProd) -> Iterator[Page]:
+    """A fresh page for the test (see new_page)."""
+    fresh = new_page(browser, app_harness)
+    yield fresh
+    fresh.context.close()

@@ -3,18 +3,24 @@ once per incident, acknowledging is audited, and only administrators see or clos
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import select
 
+from oktra.accounts import service as accounts
+from oktra.accounts.limits import LimitExceededError
 from oktra.accounts.sessions import ClientInfo
+from oktra.accounts.validation import ValidationFailedError
 from oktra.admin import anomalies, audit
 from oktra.admin.anomaly_models import ACKNOWLEDGED, OPEN, Anomaly
 from oktra.admin.models import AuditEvent, StaffSession
 from oktra.admin.roles import Action, PermissionDeniedError, Role, may_act
 from oktra.admin.security import record_security_event
 from oktra.billing.models import GatewayCallback
+from oktra.core.clock import utc_now
+from oktra.db import session_scope
 from oktra.jobs import find_job
 from oktra.notifications.models import EmailMessage
 from oktra.privacy.rights_models import DataExport, ErasureTombstone
@@ -190,7 +196,7 @@ def test_bulk_exports_erasures_and_bad_callback_hashes(session):
     }
 
 
-def _staff_session(session, staff, ip: str, at: datetime) -> None:
+def _staff_session(session, staff, ip: str, at: datetime, device: str = "") -> None:
     session.add(
         StaffSession(
             staff_id=staff.id,
@@ -198,6 +204,7 @@ def _staff_session(session, staff, ip: str, at: datetime) -> None:
             last_seen_at=at,
             expires_at=at + timedelta(hours=8),
             ip_hash=ClientInfo(ip=ip).ip_hash(),
+            device_hash=device,
         )
     )
     session.flush()
@@ -217,6 +224,17 @@ def test_a_staff_sign_in_from_a_new_network(session):
     assert anomalies.detect(session=session, now=NOW)["opened"] == 1
     (incident,) = incidents(session)
     assert (incident.rule, incident.subject) == ("staff_new_network", f"staff:{moved.id}")
+
+
+def test_a_staff_sign_in_from_a_new_device_on_a_known_network(session):
+    switched, same = add_staff(session, "admin"), add_staff(session, "support")
+    _staff_session(session, switched, "41.250.3.3", NOW - timedelta(days=3), device="laptop")
+    _staff_session(session, switched, "41.250.3.3", NOW - timedelta(minutes=2), device="phone")
+    _staff_session(session, same, "41.250.3.3", NOW - timedelta(days=3), device="laptop")
+    _staff_session(session, same, "41.250.3.3", NOW - timedelta(minutes=2), device="laptop")
+    assert anomalies.detect(session=session, now=NOW)["opened"] == 1
+    (incident,) = incidents(session)
+    assert (incident.rule, incident.subject) == ("staff_new_device", f"staff:{switched.id}")
 
 
 def test_the_alert_names_no_person_address_or_hash(session):
@@ -261,3 +279,25 @@ def test_other_roles_may_neither_list_nor_acknowledge(session, role):
             session=session, staff=staff, anomaly_id=incident.id, note=NOTE, now=NOW
         )
     assert incident.status == OPEN and session.exec(select(AuditEvent)).all() == []
+
+
+def test_a_burst_the_rate_limiter_stops_is_still_one_incident(engine, monkeypatch):
+    """Through the real sign-in service: after five failures the limiter refuses the rest
+    without checking the password; those refusals are counted, so the burst is seen."""
+    monkeypatch.setattr("oktra.accounts.passwords.BCRYPT_ROUNDS", 4)
+    with session_scope() as session:
+        add_user(session)
+    client = ClientInfo(ip=IP, user_agent="burst-script/1.0")
+
+    async def attempts() -> None:
+        for _ in range(12):
+            try:
+                await accounts.sign_in(email="salma@atlas.ma", password="guess", client=client)
+            except (ValidationFailedError, LimitExceededError):
+                continue
+
+    asyncio.run(attempts())
+    with session_scope() as session:
+        assert anomalies.detect(session=session, now=utc_now()) == {"opened": 1, "updated": 0}
+        (incident,) = incidents(session)
+        assert (incident.rule, incident.events) == ("signin_failures_account", 12)

@@ -9,7 +9,16 @@ import pytest
 from sqlmodel import select
 
 from oktra.accounts.models import User
-from oktra.admin import anomalies, billing, communications, dpo, service
+from oktra.admin import (
+    anomalies,
+    audit_trail,
+    billing,
+    communications,
+    dpo,
+    operations,
+    service,
+    users,
+)
 from oktra.admin.anomaly_models import Anomaly
 from oktra.admin.models import AuditEvent
 from oktra.admin.roles import (
@@ -123,6 +132,15 @@ def _call(action: Action, session, staff, user_id: int, other_staff_id: int):
         ),
         Action.CONFIRM_BANK_TRANSFERS: lambda: _confirm_transfer(session, staff, user_id, now),
         Action.MANAGE_ANOMALIES: lambda: _acknowledge_anomaly(session, staff, now),
+        Action.DISABLE_USER: lambda: users.disable_user(
+            session=session, staff=staff, user_id=user_id, reason=REASON, now=now
+        ),
+        Action.READ_AUDIT_TRAIL: lambda: audit_trail.read_audit_trail(
+            session=session, staff=staff, filters=audit_trail.AuditFilter(), now=now
+        ),
+        Action.READ_OPERATIONS: lambda: operations.read_operations(
+            session=session, staff=staff, now=now
+        ),
     }
     assert set(calls) == set(Action), "every action needs its call here"
     return calls[action]()
@@ -139,10 +157,16 @@ AUDITED = {
     Action.MANAGE_DPO_REQUESTS,
     Action.CONFIRM_BANK_TRANSFERS,
     Action.MANAGE_ANOMALIES,
+    Action.DISABLE_USER,
+    Action.READ_AUDIT_TRAIL,
 }
 # Actions whose audit reason the service writes (naming the order or incident), not the staff
 # member.
-REASON_WRITTEN_BY_SERVICE = {Action.CONFIRM_BANK_TRANSFERS, Action.MANAGE_ANOMALIES}
+REASON_WRITTEN_BY_SERVICE = {
+    Action.CONFIRM_BANK_TRANSFERS,
+    Action.MANAGE_ANOMALIES,
+    Action.READ_AUDIT_TRAIL,
+}
 
 
 @pytest.mark.parametrize(("role", "action"), list(itertools.product(Role, Action)))
@@ -195,7 +219,7 @@ def test_least_privilege_sanity():
     assert not any(may_read(Role.DEVELOPMENT, category) for category in Category)
     assert all(may_read(Role.DPO, category) for category in Category)
     assert may_read(Role.ADMIN, Category.SECURITY)
-    assert ACTIONS[Role.DEVELOPMENT] == {Action.READ_STATISTICS}
+    assert ACTIONS[Role.DEVELOPMENT] == {Action.READ_STATISTICS, Action.READ_OPERATIONS}
     assert not may_act(Role.SUPPORT, Action.DISABLE_STAFF)
 
 
