@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 NAME_PREFIX = "oktra-"
 NAME_TIME = "%Y%m%dT%H%M%SZ"
 PARTIAL = ".part"
+OWNER_ONLY = 0o600
 
 
 def backup_name(moment: datetime) -> str:
@@ -65,10 +66,10 @@ def create_backup(*, settings: Settings, now: datetime) -> tuple[Path, Manifest]
     if target.exists() or manifest_path(target).exists():
         raise BackupError(f"{name} exists already")
     url = settings.database_url
-    revision = schema_revision(url)
     with tempfile.TemporaryDirectory(prefix="oktra-backup-") as work:
         snapshot = Path(work) / "snapshot"
         dump(url, snapshot)
+        revision = schema_revision(url)
         manifest = Manifest(
             name=name,
             created_at=now.astimezone(UTC).isoformat(),
@@ -83,6 +84,7 @@ def create_backup(*, settings: Settings, now: datetime) -> tuple[Path, Manifest]
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
+    partial.chmod(OWNER_ONLY)
     os.replace(partial, target)
     _write_atomically(manifest_path(target), manifest.to_json())
     logger.info("backup %s written (%s bytes sealed)", name, manifest.sealed_bytes)
@@ -92,6 +94,7 @@ def create_backup(*, settings: Settings, now: datetime) -> tuple[Path, Manifest]
 def _write_atomically(path: Path, content: str) -> None:
     partial = path.with_name(path.name + PARTIAL)
     partial.write_text(content, encoding="utf-8")
+    partial.chmod(OWNER_ONLY)
     os.replace(partial, path)
 
 

@@ -68,6 +68,7 @@ def cmd_backup_verify(args: argparse.Namespace) -> int:
 
 def cmd_backup_restore(args: argparse.Namespace) -> int:
     from oktra.core.clock import utc_now
+    from oktra.db import check_database
     from oktra.ops.backup import find_backup
     from oktra.ops.backup_store import S3Store
     from oktra.ops.restore import restore_backup
@@ -76,6 +77,7 @@ def cmd_backup_restore(args: argparse.Namespace) -> int:
     if not args.yes:
         sys.stderr.write("restore replaces the whole database: add --yes to go ahead\n")
         return 1
+    check_database()
     settings = get_settings()
     with tempfile.TemporaryDirectory(prefix="oktra-fetch-") as fetched:
         if args.from_s3:

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from oktra.ops.backup import backup_time
-from oktra.ops.backup_format import BACKUP_SUFFIX, MANIFEST_SUFFIX, manifest_path
+from oktra.ops.backup_format import BACKUP_SUFFIX, MANIFEST_SUFFIX, BackupError, manifest_path
 from oktra.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,9 @@ class S3Store:
     """The backups in OKTRA_BACKUP_S3_BUCKET under OKTRA_BACKUP_S3_PREFIX (already encrypted;
     stored with S3's server-side encryption on top)."""
 
-    def __init__(self, *, bucket: str, region: str, prefix: str, client: object = None) -> None:
+    def __init__(
+        self, *, bucket: str, region: str, prefix: str, client: object | None = None
+    ) -> None:
         import boto3
 
         self.bucket, self.prefix = bucket, prefix
@@ -120,11 +122,15 @@ class S3Store:
 
     def download(self, name: str, directory: Path) -> Path:
         """Fetch a backup and its manifest into a folder; the backup's local path."""
+        from botocore.exceptions import ClientError
+
         target = directory / (name + BACKUP_SUFFIX)
         for suffix in (BACKUP_SUFFIX, MANIFEST_SUFFIX):
-            self.client.download_file(
-                self.bucket, self.prefix + name + suffix, str(directory / (name + suffix))
-            )
+            key = self.prefix + name + suffix
+            try:
+                self.client.download_file(self.bucket, key, str(directory / (name + suffix)))
+            except ClientError:
+                raise BackupError(f"cannot fetch s3://{self.bucket}/{key}") from None
         return target
 
     def rotate(self) -> list[str]:

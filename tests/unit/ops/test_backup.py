@@ -213,3 +213,12 @@ def test_a_backup_of_an_unknown_revision_is_refused(engine, backups):
     with pytest.raises(BackupError, match="unknown to this version"):
         restore_backup(settings=get_settings(), backup=backup, now=LATER)
     assert "still.here@example.ma" in emails(engine)
+
+
+@SQLITE_ONLY
+def test_backups_are_readable_by_their_owner_only(engine, backups):
+    backup, _ = backup_now()
+
+    assert backup.stat().st_mode & 0o777 == 0o600
+    assert manifest_path(backup).stat().st_mode & 0o777 == 0o600
+    assert backups.directory.stat().st_mode & 0o077 == 0

@@ -140,3 +140,9 @@ def test_a_backup_fetched_from_the_bucket_is_restored(engine, backups, bucket, c
     assert main(["backup", "restore", backup_name(START), "--from-s3", "--yes"]) == 0
     assert f"{backup_name(START)} restored" in capsys.readouterr().out
     assert list(backups.directory.iterdir()) == []
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_backup_missing_from_the_bucket_is_named(engine, backups, bucket, capsys):
+    assert main(["backup", "restore", backup_name(START), "--from-s3", "--yes"]) == 1
+    assert "cannot fetch s3://oktra-backups-test/oktra-backups/" in capsys.readouterr().err
