@@ -320,6 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
     from oktra.billing.commands import register as register_billing
 
     register_billing(groups, add)
+    from oktra.ops.backup_commands import register as register_backup
+
+    register_backup(groups, add)
     staff = groups.add_parser("staff", help="staff accounts").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )

@@ -19,6 +19,7 @@ from oktra.alerts.jobs import (
 from oktra.billing.lifecycle import expire_plans, send_renewal_reminders
 from oktra.core.clock import MOROCCO
 from oktra.notifications.jobs import send_emails
+from oktra.ops.jobs import backup_job
 from oktra.privacy.analytics import rotate_salts
 from oktra.privacy.erasure import purge_sent_receipts
 from oktra.privacy.export import build_exports, purge_exports
@@ -140,6 +141,13 @@ def all_jobs() -> list[JobSpec]:
             trigger=CronTrigger(hour=9, minute=0, timezone=MOROCCO),
             description="Email renewal reminders 7 days and 1 day before a paid plan ends "
             "(09:00 Africa/Casablanca)",
+        ),
+        JobSpec(
+            name="backup",
+            func=backup_job,
+            trigger=CronTrigger(hour=2, minute=30, timezone=MOROCCO),
+            description="Back up the database, encrypted (OKTRA_BACKUP_KEY; skipped without "
+            "it), upload it to S3 when set, rotate (7 daily, 4 weekly, 12 monthly)",
         ),
         JobSpec(
             name="detect_anomalies",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import os
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -19,6 +22,7 @@ NON_SETTING_PREFIXES = ("OKTRA_TEST_",)
 PLACEHOLDER_MARK = "change-me"
 EMULATOR_VARIABLES = ("FIREBASE_AUTH_EMULATOR_HOST",)
 SIMULATOR_GATEWAY = "simulator"
+BACKUP_KEY_BYTES = 32
 
 
 class Settings(BaseSettings):
@@ -75,6 +79,12 @@ class Settings(BaseSettings):
     data_dir: str = "data"
     tender_inbox: str = "data/inbox"
     tender_inbox_minutes: int = Field(default=15, ge=1)
+    backup_dir: str = "data/backups"
+    backup_key: SecretStr = SecretStr("")
+    backup_key_file: str = ""
+    backup_s3_bucket: str = ""
+    backup_s3_region: str = "eu-north-1"
+    backup_s3_prefix: str = "oktra-backups/"
 
     company_name: str = "EXOS DATA SARL"
     share_capital: str = ""
@@ -117,6 +127,21 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
+    @field_validator("backup_key")
+    @classmethod
+    def _backup_key_is_32_bytes(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value() and backup_key_bytes(value.get_secret_value()) is None:
+            raise ValueError("must be 32 random bytes in base64 (openssl rand -base64 32)")
+        return value
+
+    @model_validator(mode="after")
+    def _backup_key_is_not_beside_the_backups(self) -> Settings:
+        if self.backup_key_file:
+            key_file = Path(self.backup_key_file).resolve()
+            if key_file.is_relative_to(Path(self.backup_dir).resolve()):
+                raise ConfigError("backup_key_file", "the key is never kept in OKTRA_BACKUP_DIR")
+        return self
+
     @model_validator(mode="after")
     def _production_is_safe(self) -> Settings:
         if self.env != "production":
@@ -151,6 +176,15 @@ class Settings(BaseSettings):
     def uses_cmi_simulator(self) -> bool:
         """Whether checkout goes to the built-in CMI simulator."""
         return self.cmi_gateway_url == SIMULATOR_GATEWAY
+
+
+def backup_key_bytes(text: str) -> bytes | None:
+    """The 32-byte AES-256 key a base64 text holds, or None when it holds no such key."""
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return key if len(key) == BACKUP_KEY_BYTES else None
 
 
 def _unknown_variables() -> list[str]:

@@ -1,0 +1,1 @@
+"""Operations (Reflex-free): encrypted backups, their storage and rotation, restore."""
