@@ -54,7 +54,7 @@ test: setup test-tools firebase-tools services lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 i18n-extract: setup
-	$(BIN)/pybabel extract -F babel.cfg -k t:2 -k N_ --no-location --sort-output --omit-header \
+	$(BIN)/pybabel extract -F babel.cfg -k t:2 -k N_ -k _t --no-location --sort-output --omit-header \
 	  -o oktra/i18n/messages.pot .
 
 i18n-update: i18n-extract

@@ -17,6 +17,7 @@ from oktra.admin.billing_pages import staff_billing
 from oktra.admin.billing_state import StaffBillingState
 from oktra.admin.dpo_pages import staff_requests
 from oktra.admin.dpo_state import StaffDpoState
+from oktra.admin.navigation import staff_href
 from oktra.admin.operations_pages import staff_operations
 from oktra.admin.operations_state import StaffOperationsState
 from oktra.admin.policy_pages import staff_policy
@@ -118,23 +119,26 @@ for lang in LANGUAGES:
             description=t(lang, PAGES[0][2]),
             on_load=on_load or AuthState.load_session,
         )
-app.add_page(staff_pages.staff_signin, route="/staff/signin", title="Staff sign-in · OKTRA")
 STAFF_PAGES = (
-    ("users", staff_users, "Users", StaffUsersState),
-    ("statistics", staff_statistics, "Statistics", StaffStatisticsState),
-    ("operations", staff_operations, "Operations", StaffOperationsState),
-    ("audit", staff_audit, "Audit trail", StaffAuditState),
-    ("policy", staff_policy, "Legal texts and announcements", StaffPolicyState),
-    ("requests", staff_requests, "Requests to the DPO", StaffDpoState),
-    ("billing", staff_billing, "Orders and bank transfers", StaffBillingState),
-    ("anomalies", staff_anomalies, "Anomalies", StaffAnomaliesState),
+    ("signin", staff_pages.staff_signin, N_("Staff sign-in"), None),
+    ("users", staff_users, N_("Users"), StaffUsersState),
+    ("statistics", staff_statistics, N_("Statistics"), StaffStatisticsState),
+    ("operations", staff_operations, N_("Operations"), StaffOperationsState),
+    ("audit", staff_audit, N_("Audit trail"), StaffAuditState),
+    ("policy", staff_policy, N_("Legal texts and announcements"), StaffPolicyState),
+    ("requests", staff_requests, N_("Requests to the DPO"), StaffDpoState),
+    ("billing", staff_billing, N_("Orders and bank transfers"), StaffBillingState),
+    ("anomalies", staff_anomalies, N_("Anomalies"), StaffAnomaliesState),
 )
-for slug, builder, title, state in STAFF_PAGES:
-    app.add_page(
-        builder,
-        route=f"/staff/{slug}",
-        title=f"{title} · OKTRA staff",
-        on_load=state.open_page,
-    )
+# The back office in the product's three languages: /staff/… in English (the team's default),
+# /fr/staff/… and /ar/staff/….
+for lang in LANGUAGES:
+    for slug, builder, title, state in STAFF_PAGES:
+        app.add_page(
+            builder(lang),
+            route=staff_href(lang, slug),
+            title=f"{t(lang, title)} · OKTRA",
+            on_load=state.open_page if state else None,
+        )
 if get_settings().env != "production":
     app.add_page(mailbox, route="/dev/mailbox", title="Mailbox · OKTRA", on_load=MailboxState.load)

@@ -8,12 +8,19 @@ import reflex as rx
 
 from oktra.admin import anomalies
 from oktra.admin.roles import Action, PermissionDeniedError
-from oktra.admin.state import DENIED, SIGNIN_ROUTE, StaffState
+from oktra.admin.state import DENIED, StaffState
 from oktra.core.clock import to_morocco, utc_now
 from oktra.core.errors import NotFoundError
 from oktra.db import session_scope
+from oktra.i18n import N_
 
-STATUS_FILTERS = {"": "every incident", "open": "open", "acknowledged": "acknowledged"}
+STATUS_FILTERS = {"": N_("every incident"), "open": N_("open"), "acknowledged": N_("acknowledged")}
+NO_SUCH_ANOMALY = N_("No such anomaly.")
+# The fixed messages of oktra.admin.anomalies, shown in the page's language.
+SERVICE_MESSAGES = (
+    N_("Give a note of 1 to 1000 characters: what was checked, what was done."),
+    N_("This anomaly is already acknowledged."),
+)
 
 
 def _moment(value: datetime) -> str:
@@ -52,7 +59,7 @@ class StaffAnomaliesState(StaffState):
         staff = self._allowed(session, Action.MANAGE_ANOMALIES)
         if staff is None:
             self.rows = []
-            self.error = DENIED
+            self.error = self._t(DENIED)
         return staff
 
     @rx.event
@@ -63,7 +70,7 @@ class StaffAnomaliesState(StaffState):
             staff = self._allowed(session, Action.MANAGE_ANOMALIES)
             if staff is None:
                 self.rows = []
-                return None if self.staff_role else rx.redirect(SIGNIN_ROUTE)
+                return None if self.staff_role else self._to_signin()
             self._load(session, staff)
         return None
 
@@ -84,7 +91,7 @@ class StaffAnomaliesState(StaffState):
         try:
             anomaly_id = int(str(form.get("anomaly_id", "")))
         except ValueError:
-            self.error = "No such anomaly."
+            self.error = self._t(NO_SUCH_ANOMALY)
             return
         try:
             with session_scope() as session:
@@ -100,12 +107,12 @@ class StaffAnomaliesState(StaffState):
                 )
                 self._load(session, staff)
         except anomalies.AnomalyError as exc:
-            self.error = str(exc)
+            self.error = self._t(str(exc))
             return
         except NotFoundError:
-            self.error = "No such anomaly."
+            self.error = self._t(NO_SUCH_ANOMALY)
             return
         except PermissionDeniedError:
-            self.error = DENIED
+            self.error = self._t(DENIED)
             return
-        self.message = f"Anomaly #{anomaly_id} acknowledged."
+        self.message = self._t(N_("Anomaly #{id} acknowledged.")).format(id=anomaly_id)

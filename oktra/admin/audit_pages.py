@@ -1,4 +1,4 @@
-"""/staff/audit (English only): the audit trail filtered by staff member, user, action and
+"""/staff/audit (and /fr/…, /ar/…): the audit trail filtered by staff member, user, action and
 days, newest first, with a CSV export of everything the filters match."""
 
 from __future__ import annotations
@@ -7,16 +7,25 @@ import reflex as rx
 
 from oktra.admin.audit_state import StaffAuditState as S
 from oktra.admin.widgets import staff_frame, staff_input, staff_label
+from oktra.i18n import N_, t
 
-COLUMNS = ("time (Casablanca)", "staff", "action", "category", "user", "subject", "reason")
+COLUMNS = (
+    N_("time (Casablanca)"),
+    N_("staff"),
+    N_("action"),
+    N_("category"),
+    N_("user"),
+    N_("subject"),
+    N_("reason"),
+)
 SELECT_STYLE = {"padding": "0.4rem", "border_radius": "6px", "width": "100%"}
 
 
-def _action_select() -> rx.Component:
+def _action_select(lang: str) -> rx.Component:
     return rx.vstack(
-        staff_label("Action", "action"),
+        staff_label(t(lang, "Action"), "action"),
         rx.el.select(
-            rx.el.option("every action", value=""),
+            rx.el.option(t(lang, "every action"), value=""),
             rx.foreach(S.actions, lambda action: rx.el.option(action, value=action)),
             id="action",
             name="action",
@@ -27,23 +36,23 @@ def _action_select() -> rx.Component:
     )
 
 
-def _filters() -> rx.Component:
+def _filters(lang: str) -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.grid(
-                staff_input("Staff member (email or id)", "staff"),
-                staff_input("User (email or id)", "user"),
-                _action_select(),
-                staff_input("From (day)", "since", type="date"),
-                staff_input("To (day)", "until", type="date"),
+                staff_input(t(lang, "Staff member (email or id)"), "staff"),
+                staff_input(t(lang, "User (email or id)"), "user"),
+                _action_select(lang),
+                staff_input(t(lang, "From (day)"), "since", type="date"),
+                staff_input(t(lang, "To (day)"), "until", type="date"),
                 columns=rx.breakpoints(initial="1", sm="2", md="3"),
                 spacing="3",
                 width="100%",
             ),
             rx.hstack(
-                rx.button("Filter", type="submit", id="audit-filter"),
+                rx.button(t(lang, "Filter"), type="submit", id="audit-filter"),
                 rx.button(
-                    "Download CSV",
+                    t(lang, "Download CSV"),
                     type="button",
                     variant="soft",
                     on_click=S.export_csv,
@@ -71,12 +80,14 @@ def _row(row: rx.Var) -> rx.Component:
     )
 
 
-def _events() -> rx.Component:
+def _events(lang: str) -> rx.Component:
     return rx.cond(
         S.rows.length() > 0,
         rx.box(
             rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(c) for c in COLUMNS])),
+                rx.table.header(
+                    rx.table.row(*[rx.table.column_header_cell(t(lang, c)) for c in COLUMNS])
+                ),
                 rx.table.body(rx.foreach(S.rows, _row)),
                 variant="surface",
                 width="100%",
@@ -85,21 +96,26 @@ def _events() -> rx.Component:
             overflow_x="auto",
             width="100%",
         ),
-        rx.text("No event matches these filters.", color_scheme="gray", id="audit-empty"),
+        rx.text(t(lang, "No event matches these filters."), color_scheme="gray", id="audit-empty"),
     )
 
 
-def staff_audit() -> rx.Component:
+def staff_audit(lang: str) -> rx.Component:
     """The newest 500 events matching the filters; the CSV holds every match."""
     return staff_frame(
-        "OKTRA back office · audit trail",
+        t(lang, "OKTRA back office · audit trail"),
         S,
         rx.text(
-            "Every read of personal data, every change made in the back office, and every read "
-            "of this trail. Showing the newest 500; the CSV holds every match.",
+            t(
+                lang,
+                "Every read of personal data, every change made in the back office, and every "
+                "read of this trail. Showing the newest 500; the CSV holds every match.",
+            ),
             size="2",
             color_scheme="gray",
         ),
-        _filters(),
-        _events(),
+        _filters(lang),
+        _events(lang),
+        lang=lang,
+        slug="audit",
     )

@@ -10,11 +10,19 @@ import reflex as rx
 from oktra.admin import audit_trail
 from oktra.admin.audit_trail import AuditFilter, AuditFilterError
 from oktra.admin.roles import Action, PermissionDeniedError
-from oktra.admin.state import DENIED, SIGNIN_ROUTE, StaffState
+from oktra.admin.state import DENIED, StaffState
 from oktra.core.clock import to_morocco, utc_now
 from oktra.db import session_scope
+from oktra.i18n import N_
 
 FILTER_FIELDS = ("staff", "user", "action", "since", "until")
+BAD_DATE = N_("Dates are written YYYY-MM-DD.")
+# What audit_trail.AuditFilterError says (English there), marked here to be shown translated.
+FILTER_ERRORS = (
+    N_("No staff member has this email or id."),
+    N_("Give the user's exact email or id."),
+    N_("The first day comes after the last one."),
+)
 
 
 def _day(value: object) -> date | None:
@@ -45,7 +53,7 @@ class StaffAuditState(StaffState):
     def _staff_or_deny(self, session):
         staff = self._allowed(session, Action.READ_AUDIT_TRAIL)
         if staff is None:
-            self.rows, self.actions, self.error = [], [], DENIED
+            self.rows, self.actions, self.error = [], [], self._t(DENIED)
         return staff
 
     def _load(self, session, staff) -> None:
@@ -75,7 +83,7 @@ class StaffAuditState(StaffState):
             staff = self._allowed(session, Action.READ_AUDIT_TRAIL)
             if staff is None:
                 self.rows, self.actions = [], []
-                return None if self.staff_role else rx.redirect(SIGNIN_ROUTE)
+                return None if self.staff_role else self._to_signin()
             self._load(session, staff)
         return None
 
@@ -84,7 +92,7 @@ class StaffAuditState(StaffState):
         try:
             _filters(values)
         except ValueError:
-            self.error = "Dates are written YYYY-MM-DD."
+            self.error = self._t(BAD_DATE)
             return False
         self.values = values
         return True
@@ -100,7 +108,7 @@ class StaffAuditState(StaffState):
             try:
                 self._load(session, staff)
             except AuditFilterError as exc:
-                self.rows, self.error = [], str(exc)
+                self.rows, self.error = [], self._t(str(exc))
 
     @rx.event
     def export_csv(self):
@@ -115,7 +123,7 @@ class StaffAuditState(StaffState):
                     session=session, staff=staff, filters=_filters(self.values), now=utc_now()
                 )
             except (AuditFilterError, PermissionDeniedError, ValueError) as exc:
-                self.error = str(exc) if isinstance(exc, AuditFilterError) else DENIED
+                self.error = self._t(str(exc) if isinstance(exc, AuditFilterError) else DENIED)
                 return None
         stamp = to_morocco(utc_now()).strftime("%Y%m%d-%H%M")
         return rx.download(

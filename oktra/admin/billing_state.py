@@ -3,18 +3,35 @@ before listing orders or confirming a bank transfer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 import reflex as rx
 
 from oktra.admin import billing
 from oktra.admin.roles import Action, PermissionDeniedError
-from oktra.admin.state import DENIED, SIGNIN_ROUTE, StaffState
+from oktra.admin.state import DENIED, StaffState
 from oktra.billing.models import CARD, TRANSFER
 from oktra.core.clock import to_morocco, utc_now
 from oktra.db import session_scope
+from oktra.i18n import N_
 
-PROVIDER_LABELS = {CARD: "card (CMI)", TRANSFER: "bank transfer"}
+PROVIDER_LABELS = {CARD: N_("card (CMI)"), TRANSFER: N_("bank transfer")}
+ACCOUNT_ERASED = N_("(account erased)")
+NOT_PENDING = N_("This order is not a pending bank transfer.")
+ORDER_PAID = N_("Order {oid} is paid ({amount} MAD): its period has started.")
+# The fixed English messages of oktra.admin.billing (refusals of a confirmation), marked here so
+# that they are extracted and shown in the page's language. The one carrying a value ("This order
+# is …: only a pending one is confirmed.") stays English.
+SERVICE_MESSAGES = (
+    N_("Give the bank's transfer reference (64 characters at most)."),
+    N_("No such order."),
+    N_("This order is paid by card: only a bank transfer is confirmed."),
+    N_("This order is already paid."),
+    N_("Give the date the transfer was received."),
+    N_("The date received is in the future."),
+    N_("The date received is before the order was made."),
+)
 
 
 def _moment(value: datetime | None) -> str:
@@ -29,14 +46,16 @@ def _day(value: object) -> date | None:
         return None
 
 
-def _as_row(row: billing.OrderRow) -> dict[str, str]:
+def _as_row(row: billing.OrderRow, translate: Callable[[str], str]) -> dict[str, str]:
+    """One order of the list, its labels translated with `translate` (the state's _t)."""
+    provider = PROVIDER_LABELS.get(row.provider)
     return {
         "oid": row.oid,
-        "email": row.email or ("(account erased)" if row.account_shown else "—"),
+        "email": row.email or (translate(ACCOUNT_ERASED) if row.account_shown else "—"),
         "company": row.company,
         "plan": f"{row.plan} · {row.period}",
         "amount": f"{row.amount} MAD",
-        "provider": PROVIDER_LABELS.get(row.provider, row.provider),
+        "provider": translate(provider) if provider else row.provider,
         "status": row.status,
         "created": _moment(row.created_at),
         "paid": _moment(row.paid_at),
@@ -60,7 +79,7 @@ class StaffBillingState(StaffState):
     def _load(self, session, staff) -> None:
         self.sees_all = billing.sees_every_order(staff)
         self.rows = [
-            _as_row(row)
+            _as_row(row, self._t)
             for row in billing.list_orders(
                 session=session,
                 staff=staff,
@@ -76,7 +95,7 @@ class StaffBillingState(StaffState):
         staff = self._allowed(session, Action.CONFIRM_BANK_TRANSFERS)
         if staff is None:
             self.rows, self.selected = [], {}
-            self.error = DENIED
+            self.error = self._t(DENIED)
         return staff
 
     @rx.event
@@ -88,7 +107,7 @@ class StaffBillingState(StaffState):
             staff = self._allowed(session, Action.CONFIRM_BANK_TRANSFERS)
             if staff is None:
                 self.rows = []
-                return None if self.staff_role else rx.redirect(SIGNIN_ROUTE)
+                return None if self.staff_role else self._to_signin()
             self._load(session, staff)
         return None
 
@@ -122,7 +141,7 @@ class StaffBillingState(StaffState):
         found = [row for row in self.rows if row["oid"] == oid and row["confirmable"]]
         self.selected = found[0] if found else {}
         if not found:
-            self.error = "This order is not a pending bank transfer."
+            self.error = self._t(NOT_PENDING)
         self.form_key += 1
 
     @rx.event
@@ -151,9 +170,9 @@ class StaffBillingState(StaffState):
                 self.selected = {}
                 self._load(session, staff)
         except billing.BillingAdminError as exc:
-            self.error = str(exc)
+            self.error = self._t(str(exc))
             return
         except PermissionDeniedError:
-            self.error = DENIED
+            self.error = self._t(DENIED)
             return
-        self.message = f"Order {oid} is paid ({order.amount} MAD): its period has started."
+        self.message = self._t(ORDER_PAID).format(oid=oid, amount=order.amount)

@@ -9,20 +9,38 @@ import reflex as rx
 from oktra.accounts.validation import ValidationFailedError
 from oktra.admin import dpo
 from oktra.admin.roles import Action, PermissionDeniedError
-from oktra.admin.state import DENIED, SIGNIN_ROUTE, StaffState
+from oktra.admin.state import DENIED, StaffState
 from oktra.core.clock import to_morocco, utc_now
 from oktra.core.errors import NotFoundError
 from oktra.db import session_scope
+from oktra.i18n import N_
 from oktra.privacy.requests import STATUSES
 
 STAFF_STATUS_LABELS = {
-    "unverified": "unverified (email not confirmed)",
-    "received": "received",
-    "in_progress": "in progress",
-    "answered": "answered",
-    "refused": "refused",
-    "closed": "closed",
+    "unverified": N_("unverified (email not confirmed)"),
+    "received": N_("received"),
+    "in_progress": N_("in progress"),
+    "answered": N_("answered"),
+    "refused": N_("refused"),
+    "closed": N_("closed"),
 }
+NO_SUCH_REQUEST = N_("No such request.")
+OPEN_FIRST = N_("Open a request first.")
+NOTE_ADDED = N_("Note added.")
+STATUS_CHANGED = N_("Status changed to {status}; the requester is emailed.")
+REGISTERED = N_("Registered {reference}; the requester is emailed.")
+# The fixed English messages of oktra.admin.dpo (refusals of a step, checks of a registered
+# request), marked here so that they are extracted and shown in the page's language. The one
+# carrying values ("A … request cannot become …") stays English.
+SERVICE_MESSAGES = (
+    N_("Write a note of 1 to 1,000 characters."),
+    N_("Write the answer the requester will receive."),
+    N_("The answer is too long (20,000 characters at most)."),
+    N_("Choose email or post."),
+    N_("Choose the requester's language."),
+    N_("Give the date of receipt."),
+    N_("The date of receipt is in the future."),
+)
 
 
 def _day(value: datetime | None) -> str:
@@ -46,6 +64,10 @@ class StaffDpoState(StaffState):
     error: str = ""
     form_key: int = 0
 
+    def _status(self, status: str) -> str:
+        """A request status as the page shows it, in the page's language."""
+        return self._t(STAFF_STATUS_LABELS[status]) if status in STAFF_STATUS_LABELS else status
+
     def _load_queue(self, session, staff) -> None:
         self.rows = [
             {
@@ -53,7 +75,7 @@ class StaffDpoState(StaffState):
                 "reference": row.reference,
                 "right": row.right,
                 "channel": row.channel,
-                "status": STAFF_STATUS_LABELS.get(row.status, row.status),
+                "status": self._status(row.status),
                 "received": _day(row.received_at),
                 "due": _day(row.due_at),
                 "overdue": "overdue" if row.overdue else "",
@@ -73,12 +95,12 @@ class StaffDpoState(StaffState):
             "reference": request.reference,
             "right": request.right,
             "channel": request.channel,
-            "status": STAFF_STATUS_LABELS.get(request.status, request.status),
+            "status": self._status(request.status),
             "name": request.requester_name,
             "email": request.requester_email,
             "language": request.language,
-            "user": f"#{request.user_id}" if request.user_id else "no account",
-            "message": request.message or "(no message)",
+            "user": f"#{request.user_id}" if request.user_id else self._t(N_("no account")),
+            "message": request.message or self._t(N_("(no message)")),
             "received": _moment(request.received_at),
             "verified": _moment(request.verified_at),
             "due": _day(request.due_at),
@@ -88,9 +110,13 @@ class StaffDpoState(StaffState):
         self.events = [
             {
                 "at": _moment(event.at),
-                "status": STAFF_STATUS_LABELS.get(event.status, event.status),
+                "status": self._status(event.status),
                 "note": event.note,
-                "by": f"staff #{event.staff_id}" if event.staff_id else "requester",
+                "by": (
+                    self._t(N_("staff #{id}")).format(id=event.staff_id)
+                    if event.staff_id
+                    else self._t(N_("requester"))
+                ),
             }
             for event in opened.events
         ]
@@ -109,7 +135,7 @@ class StaffDpoState(StaffState):
             staff = self._allowed(session, Action.MANAGE_DPO_REQUESTS)
             if staff is None:
                 self._reset_view()
-                return None if self.staff_role else rx.redirect(SIGNIN_ROUTE)
+                return None if self.staff_role else self._to_signin()
             self._load_queue(session, staff)
         return None
 
@@ -129,7 +155,7 @@ class StaffDpoState(StaffState):
         staff = self._allowed(session, Action.MANAGE_DPO_REQUESTS)
         if staff is None:
             self._reset_view()
-            self.error = DENIED
+            self.error = self._t(DENIED)
         return staff
 
     @rx.event
@@ -143,15 +169,15 @@ class StaffDpoState(StaffState):
             try:
                 self._show(session, staff, int(request_id))
             except (ValueError, NotFoundError):
-                self.error = "No such request."
+                self.error = self._t(NO_SUCH_REQUEST)
             except PermissionDeniedError:
-                self.error = DENIED
+                self.error = self._t(DENIED)
 
     def _act(self, step, done: str) -> None:
         """Run one step on the opened request, then show it and the queue again."""
         self.message = self.error = ""
         if not self.detail:
-            self.error = "Open a request first."
+            self.error = self._t(OPEN_FIRST)
             return
         request_id = int(self.detail["id"])
         try:
@@ -163,10 +189,10 @@ class StaffDpoState(StaffState):
                 self._show(session, staff, request_id)
                 self._load_queue(session, staff)
         except dpo.DpoRequestError as exc:
-            self.error = str(exc)
+            self.error = self._t(str(exc))
             return
         except PermissionDeniedError:
-            self.error = DENIED
+            self.error = self._t(DENIED)
             return
         self.message = done
 
@@ -183,7 +209,7 @@ class StaffDpoState(StaffState):
                 now=utc_now(),
             )
 
-        self._act(step, "Note added.")
+        self._act(step, self._t(NOTE_ADDED))
 
     @rx.event
     def change_status(self, form: dict):
@@ -200,11 +226,7 @@ class StaffDpoState(StaffState):
                 now=utc_now(),
             )
 
-        self._act(
-            step,
-            f"Status changed to {STAFF_STATUS_LABELS.get(status, status)}; "
-            "the requester is emailed.",
-        )
+        self._act(step, self._t(STATUS_CHANGED).format(status=self._status(status)))
 
     @rx.event
     def register(self, form: dict):
@@ -219,9 +241,9 @@ class StaffDpoState(StaffState):
                     session=session, staff=staff, form=form, now=utc_now()
                 )
             except ValidationFailedError as failure:
-                self.errors = dict(failure.errors)
+                self.errors = {key: self._t(text) for key, text in failure.errors.items()}
                 return
             self.errors = {}
             self._show(session, staff, request.id)
             self._load_queue(session, staff)
-        self.message = f"Registered {request.reference}; the requester is emailed."
+        self.message = self._t(REGISTERED).format(reference=request.reference)

@@ -1,5 +1,6 @@
-"""/staff/operations (English only): the tender catalogue and its imports, scheduled job runs,
-the email outbox (with a chart of the last two weeks) and suppressions. No personal data."""
+"""/staff/operations (and /fr/…, /ar/…): the tender catalogue and its imports, scheduled job
+runs, the email outbox (with a chart of the last two weeks) and suppressions. No personal
+data."""
 
 from __future__ import annotations
 
@@ -7,14 +8,54 @@ import reflex as rx
 
 from oktra.admin.operations_state import StaffOperationsState as S
 from oktra.admin.widgets import staff_frame
+from oktra.i18n import N_, t
+
+TENDER_COLUMNS = (N_("Status"), N_("Tenders"))
+IMPORT_COLUMNS = (N_("File"), N_("Imported at"), N_("Counts"))
+JOB_COLUMNS = (
+    N_("Job"),
+    N_("Started"),
+    N_("Seconds"),
+    N_("Outcome"),
+    N_("Counts"),
+    N_("Error"),
+    N_("Failures (7 d)"),
+)
+OUTBOX_COLUMNS = (N_("Status"), N_("Emails"))
+FAILED_COLUMNS = (
+    N_("Id"),
+    N_("Kind"),
+    N_("Domain"),
+    N_("Status"),
+    N_("Attempts"),
+    N_("Error"),
+    N_("Created"),
+)
+SUPPRESSION_COLUMNS = (N_("Reason"), N_("Addresses"))
+RECENT_SUPPRESSION_COLUMNS = (N_("Domain"), N_("Reason"), N_("Since"))
 
 
-def _table(headers: tuple[str, ...], rows: rx.Var, keys: tuple[str, ...], empty: str, name: str):
+def _around(text: str, name: str, value: rx.Var) -> list:
+    """A translated text with its `{name}` placeholder replaced by a state value, as pieces."""
+    before, _, after = text.partition("{" + name + "}")
+    return [piece for piece in (before, value, after) if not isinstance(piece, str) or piece]
+
+
+def _table(
+    lang: str,
+    headers: tuple[str, ...],
+    rows: rx.Var,
+    keys: tuple[str, ...],
+    empty: str,
+    name: str,
+):
     return rx.cond(
         rows.length() > 0,
         rx.box(
             rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+                rx.table.header(
+                    rx.table.row(*[rx.table.column_header_cell(t(lang, h)) for h in headers])
+                ),
                 rx.table.body(
                     rx.foreach(
                         rows, lambda row: rx.table.row(*[rx.table.cell(row[k]) for k in keys])
@@ -36,90 +77,124 @@ def _section(title: str, *children: rx.Component) -> rx.Component:
     return rx.vstack(rx.heading(title, size="4", as_="h2"), *children, width="100%", spacing="2")
 
 
-def _emails_chart() -> rx.Component:
+def _emails_chart(lang: str) -> rx.Component:
     return rx.recharts.bar_chart(
         rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
         rx.recharts.x_axis(data_key="day"),
         rx.recharts.y_axis(allow_decimals=False),
         rx.recharts.graphing_tooltip(),
         rx.recharts.legend(),
-        rx.recharts.bar(data_key="sent", name="Sent", stack_id="a", fill="#0d9488"),
-        rx.recharts.bar(data_key="failed", name="Failed", stack_id="a", fill="#dc2626"),
-        rx.recharts.bar(data_key="other", name="Other", stack_id="a", fill="#94a3b8"),
+        rx.recharts.bar(data_key="sent", name=t(lang, "Sent"), stack_id="a", fill="#0d9488"),
+        rx.recharts.bar(data_key="failed", name=t(lang, "Failed"), stack_id="a", fill="#dc2626"),
+        rx.recharts.bar(data_key="other", name=t(lang, "Other"), stack_id="a", fill="#94a3b8"),
         data=S.emails_per_day,
         width="100%",
         height=240,
     )
 
 
-def staff_operations() -> rx.Component:
+def staff_operations(lang: str) -> rx.Component:
     """Everything a technical person checks in the morning, on one page."""
     return staff_frame(
-        "OKTRA back office · operations",
+        t(lang, "OKTRA back office · operations"),
         S,
         rx.hstack(
-            rx.text("Read at ", S.read_at, " (Casablanca)", size="2", color_scheme="gray"),
-            rx.button("Refresh", size="1", variant="soft", on_click=S.open_page),
+            rx.text(
+                *_around(t(lang, "Read at {time} (Casablanca)"), "time", S.read_at),
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.button(t(lang, "Refresh"), size="1", variant="soft", on_click=S.open_page),
             align="center",
         ),
         _section(
-            "Tenders",
-            rx.text("Published in the last 7 days: ", S.published_7_days.to_string()),
-            _table(("Status", "Tenders"), S.tenders, ("status", "count"), "No tender yet.", "t"),
+            t(lang, "Tenders"),
+            rx.text(
+                *_around(
+                    t(lang, "Published in the last 7 days: {count}"),
+                    "count",
+                    S.published_7_days.to_string(),
+                )
+            ),
+            _table(
+                lang,
+                TENDER_COLUMNS,
+                S.tenders,
+                ("status", "count"),
+                t(lang, "No tender yet."),
+                "t",
+            ),
         ),
         _section(
-            "Imports (newest 20 files)",
+            t(lang, "Imports (newest 20 files)"),
             _table(
-                ("File", "Imported at", "Counts"),
+                lang,
+                IMPORT_COLUMNS,
                 S.imports,
                 ("name", "at", "counts"),
-                "No file imported yet.",
+                t(lang, "No file imported yet."),
                 "imports",
             ),
         ),
         _section(
-            "Scheduled jobs (last run of each)",
+            t(lang, "Scheduled jobs (last run of each)"),
             _table(
-                ("Job", "Started", "Seconds", "Outcome", "Counts", "Error", "Failures (7 d)"),
+                lang,
+                JOB_COLUMNS,
                 S.jobs,
                 ("job", "started", "seconds", "outcome", "counts", "error", "failures"),
-                "No job has run yet.",
+                t(lang, "No job has run yet."),
                 "jobs",
             ),
         ),
         _section(
-            "Email outbox",
+            t(lang, "Email outbox"),
             rx.cond(
                 S.oldest_pending != "",
-                rx.text("Oldest message waiting: ", S.oldest_pending, size="2"),
+                rx.text(
+                    *_around(t(lang, "Oldest message waiting: {wait}"), "wait", S.oldest_pending),
+                    size="2",
+                ),
             ),
-            _table(("Status", "Emails"), S.outbox, ("status", "count"), "No email yet.", "outbox"),
-            rx.text("Emails per day, last two weeks", size="2", weight="medium"),
-            _emails_chart(),
-            rx.text("Failed or uncertain (newest 20)", size="2", weight="medium"),
             _table(
-                ("Id", "Kind", "Domain", "Status", "Attempts", "Error", "Created"),
+                lang,
+                OUTBOX_COLUMNS,
+                S.outbox,
+                ("status", "count"),
+                t(lang, "No email yet."),
+                "outbox",
+            ),
+            rx.text(t(lang, "Emails per day, last two weeks"), size="2", weight="medium"),
+            _emails_chart(lang),
+            rx.text(t(lang, "Failed or uncertain (newest 20)"), size="2", weight="medium"),
+            _table(
+                lang,
+                FAILED_COLUMNS,
                 S.failed_emails,
                 ("id", "kind", "domain", "status", "attempts", "error", "created"),
-                "No failure.",
+                t(lang, "No failure."),
                 "failed-emails",
             ),
         ),
         _section(
-            "Suppressed addresses",
+            t(lang, "Suppressed addresses"),
             _table(
-                ("Reason", "Addresses"),
+                lang,
+                SUPPRESSION_COLUMNS,
                 S.suppressions,
                 ("reason", "count"),
-                "No address is suppressed.",
+                t(lang, "No address is suppressed."),
                 "suppressions",
             ),
             _table(
-                ("Domain", "Reason", "Since"),
+                lang,
+                RECENT_SUPPRESSION_COLUMNS,
                 S.recent_suppressions,
                 ("domain", "reason", "created"),
                 "",
                 "recent-suppressions",
             ),
         ),
+        lang=lang,
+        slug="operations",
     )

@@ -6,9 +6,12 @@ import reflex as rx
 
 from oktra.admin import operations
 from oktra.admin.roles import Action
-from oktra.admin.state import SIGNIN_ROUTE, StaffState
+from oktra.admin.state import StaffState
 from oktra.core.clock import to_morocco, utc_now
 from oktra.db import session_scope
+from oktra.i18n import N_
+
+MINUTES = N_("{minutes} min")
 
 
 def _counts(counts: dict) -> str:
@@ -68,7 +71,7 @@ class StaffOperationsState(StaffState):
             for status, count in sorted(report.outbox_by_status.items())
         ]
         minutes = report.oldest_pending_minutes
-        self.oldest_pending = "" if minutes is None else f"{minutes} min"
+        self.oldest_pending = "" if minutes is None else self._t(MINUTES).format(minutes=minutes)
         self.emails_per_day = report.emails_per_day
         self.failed_emails = report.failed_emails
         self.suppressions = [
@@ -86,7 +89,7 @@ class StaffOperationsState(StaffState):
         with session_scope() as session:
             staff = self._allowed(session, Action.READ_OPERATIONS)
             if staff is None:
-                return None if self.staff_role else rx.redirect(SIGNIN_ROUTE)
+                return None if self.staff_role else self._to_signin()
             self._fill(operations.read_operations(session=session, staff=staff, now=now))
         self.read_at = to_morocco(now).strftime("%Y-%m-%d %H:%M:%S")
         return None

@@ -7,14 +7,23 @@ import reflex as rx
 
 from oktra.admin import communications
 from oktra.admin.roles import Action, PermissionDeniedError, Role, may_act
-from oktra.admin.state import DENIED, SIGNIN_ROUTE, StaffState
+from oktra.admin.state import DENIED, StaffState
 from oktra.core.clock import utc_now
 from oktra.db import session_scope
-from oktra.i18n import LANGUAGES
+from oktra.i18n import LANGUAGES, N_
 from oktra.privacy.announcements import AnnouncementError, announcement_history
 from oktra.privacy.versions import PublishError
 
-KIND_LABELS = {"service_update": "service update", "product_news": "product news"}
+CONFIRM_TEXTS = {
+    "service_update": N_("Send the service update “{subject}” to {count} user(s)?"),
+    "product_news": N_("Send the product news “{subject}” to {count} user(s)?"),
+}
+# The fixed messages of the services this page calls, shown in the page's language.
+SERVICE_MESSAGES = (
+    N_("a summary of 1 to 2000 characters is needed in en, fr and ar"),
+    N_("a subject and a body are needed in en, fr and ar"),
+    N_("a subject has 150 characters at most, a body 5000"),
+)
 
 
 def _per_language(form: dict, prefix: str) -> dict[str, str]:
@@ -62,7 +71,7 @@ class StaffPolicyState(StaffState):
             {
                 "id": str(row.id),
                 "kind": row.kind,
-                "subject": row.subject.get("en", ""),
+                "subject": row.subject.get(self.staff_lang) or row.subject.get("en", ""),
                 "queued": str(row.queued),
                 "state": "done" if row.finished_at else "queuing",
             }
@@ -82,7 +91,7 @@ class StaffPolicyState(StaffState):
             staff = self._page_staff(session)
             if staff is None:
                 self.texts, self.history = [], []
-                return None if self.staff_role else rx.redirect(SIGNIN_ROUTE)
+                return None if self.staff_role else self._to_signin()
             self._load(session, staff)
         return None
 
@@ -93,7 +102,7 @@ class StaffPolicyState(StaffState):
         with session_scope() as session:
             staff = self._allowed(session, Action.PUBLISH_POLICY)
             if staff is None:
-                self.error = DENIED
+                self.error = self._t(DENIED)
                 return
             try:
                 version = communications.publish_policy(
@@ -105,14 +114,16 @@ class StaffPolicyState(StaffState):
                     now=utc_now(),
                 )
             except PublishError as exc:
-                self.error = str(exc)
+                self.error = self._t(str(exc))
                 return
             except PermissionDeniedError:
-                self.error = DENIED
+                self.error = self._t(DENIED)
                 return
-            self.message = f"Published {version.document} version {version.version}." + (
-                " Users are emailed and shown a notice." if version.substantial else ""
+            self.message = self._t(N_("Published {document} version {version}.")).format(
+                document=version.document, version=version.version
             )
+            if version.substantial:
+                self.message += " " + self._t(N_("Users are emailed and shown a notice."))
             self._load(session, staff)
 
     @rx.event
@@ -132,15 +143,16 @@ class StaffPolicyState(StaffState):
                     session=session, staff=staff, kind=kind, now=utc_now()
                 )
             except AnnouncementError as exc:
-                self.error = str(exc)
+                self.error = self._t(str(exc))
                 return
             except PermissionDeniedError:
-                self.error = DENIED
+                self.error = self._t(DENIED)
                 return
         self._pending = {"kind": kind, "subject": subject, "body": body}
         self.awaiting = True
-        self.confirm_text = (
-            f"Send the {KIND_LABELS.get(kind, kind)} “{subject['en'].strip()}” to {count} user(s)?"
+        template = CONFIRM_TEXTS.get(kind, N_("Send “{subject}” to {count} user(s)?"))
+        self.confirm_text = self._t(template).format(
+            subject=subject[self.staff_lang].strip(), count=count
         )
 
     @rx.event
@@ -157,12 +169,14 @@ class StaffPolicyState(StaffState):
                     session=session, staff=staff, now=utc_now(), **pending
                 )
             except AnnouncementError as exc:
-                self.error = str(exc)
+                self.error = self._t(str(exc))
                 return
             except PermissionDeniedError:
-                self.error = DENIED
+                self.error = self._t(DENIED)
                 return
-            self.message = f"Announcement {announcement.id} is being sent."
+            self.message = self._t(N_("Announcement {id} is being sent.")).format(
+                id=announcement.id
+            )
             self._load(session, staff)
 
     @rx.event

@@ -7,9 +7,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from oktra.accounts.routes import frontend_url
+from oktra.admin.navigation import staff_href
 from oktra.admin.staff_auth import ABSOLUTE_LIFETIME, end_staff_session, redeem_ticket
 from oktra.core.clock import utc_now
 from oktra.db import session_scope
+from oktra.i18n import LANGUAGES
 from oktra.privacy.cookies import STAFF_COOKIE
 from oktra.settings import get_settings
 
@@ -35,7 +37,9 @@ async def complete_staff_sign_in(request: Request) -> Response:
         )
     if token is None:
         return RedirectResponse(f"{frontend_url()}{SIGNIN_PAGE}?expired=1", status_code=303)
-    response = RedirectResponse(f"{frontend_url()}{SIGNED_IN_PAGE}", status_code=303)
+    lang = request.query_params.get("lang", "")
+    landing = staff_href(lang, "users") if lang in LANGUAGES else SIGNED_IN_PAGE
+    response = RedirectResponse(f"{frontend_url()}{landing}", status_code=303)
     response.set_cookie(
         STAFF_COOKIE,
         token,

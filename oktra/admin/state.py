@@ -11,13 +11,20 @@ from reflex.config import get_config
 from oktra.accounts.limits import LimitExceededError
 from oktra.admin import staff_auth
 from oktra.admin.models import StaffMember
-from oktra.admin.navigation import pages_for
+from oktra.admin.navigation import STAFF_LANGUAGE, pages_for, staff_href
 from oktra.admin.roles import Action, Role, may_act
 from oktra.core.clock import utc_now
+from oktra.i18n import LANGUAGES, N_, t
 
 SIGNIN_ROUTE = "/staff/signin"
-DENIED = "Your role does not allow this."
-SIGNIN_FAILED = "Wrong email, password or code."
+DENIED = N_("Your role does not allow this.")
+SIGNIN_FAILED = N_("Wrong email, password or code.")
+
+
+def staff_language(path: str) -> str:
+    """The language of a back-office page: /fr/staff/… and /ar/staff/…; /staff/… is English."""
+    first = next((part for part in path.split("/") if part), "")
+    return first if first in LANGUAGES else STAFF_LANGUAGE
 
 
 class StaffState(rx.State):
@@ -26,11 +33,22 @@ class StaffState(rx.State):
     staff_name: str = ""
     staff_role: str = ""
     denied: bool = False
+    # The pages the member's role may use (the menu), labels in the page's language, hrefs
+    # without the language prefix (the page adds it).
+    staff_links: list[dict[str, str]] = []  # noqa: RUF012 - Reflex state var
 
-    @rx.var
-    def staff_links(self) -> list[dict[str, str]]:
-        """The back-office pages this member's role may use (the menu)."""
-        return pages_for(self.staff_role)
+    @property
+    def staff_lang(self) -> str:
+        """The language of the page that sent the event."""
+        return staff_language(self.router.url.path)
+
+    def _t(self, message: str) -> str:
+        """A message (marked with N_ where defined) in the page's language."""
+        return t(self.staff_lang, message)
+
+    def _to_signin(self):
+        """Send a signed-out visitor to the sign-in page in the page's language."""
+        return rx.redirect(staff_href(self.staff_lang, "signin"))
 
     @rx.var
     def signout_url(self) -> str:
@@ -42,6 +60,10 @@ class StaffState(rx.State):
         staff = staff_auth.staff_for_token(session=session, token=token, now=utc_now())
         self.staff_name = staff.full_name if staff else ""
         self.staff_role = staff.role if staff else ""
+        self.staff_links = [
+            {"href": page["href"], "label": self._t(page["label"])}
+            for page in pages_for(self.staff_role)
+        ]
         return staff
 
     def _allowed(self, session, action: Action) -> StaffMember | None:
@@ -69,8 +91,11 @@ class StaffSignInState(StaffState):
                 device=self.router.headers.user_agent,
             )
         except (staff_auth.StaffSignInError, LimitExceededError):
-            self.error = SIGNIN_FAILED
+            self.error = self._t(SIGNIN_FAILED)
             return None
         self.error = ""
-        url = f"{get_config().api_url.rstrip('/')}/staff/auth/complete?ticket={quote(ticket)}"
+        url = (
+            f"{get_config().api_url.rstrip('/')}/staff/auth/complete?ticket={quote(ticket)}"
+            f"&lang={self.staff_lang}"
+        )
         return rx.call_script(f"window.location.assign({json.dumps(url)})")

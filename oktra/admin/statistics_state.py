@@ -6,7 +6,7 @@ import reflex as rx
 
 from oktra.admin import service
 from oktra.admin.roles import Action, PermissionDeniedError
-from oktra.admin.state import SIGNIN_ROUTE, StaffState
+from oktra.admin.state import StaffState
 from oktra.core.clock import utc_now
 from oktra.db import session_scope
 
@@ -32,7 +32,7 @@ class StaffStatisticsState(StaffState):
         with session_scope() as session:
             staff = self._allowed(session, Action.READ_STATISTICS)
             if staff is None:
-                return None if self.staff_role else rx.redirect(SIGNIN_ROUTE)
+                return None if self.staff_role else self._to_signin()
             try:
                 report = service.read_audience(session=session, staff=staff, now=utc_now())
             except PermissionDeniedError:

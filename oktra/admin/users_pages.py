@@ -1,5 +1,6 @@
-"""The users page (English only): search with masked results, a reason asked before a user is
-opened, the role's categories, and suspending or lifting a suspension."""
+"""The users page (/staff/users, /fr/staff/users, /ar/staff/users): search with masked
+results, a reason asked before a user is opened, the role's categories, and suspending or
+lifting a suspension."""
 
 from __future__ import annotations
 
@@ -7,23 +8,32 @@ import reflex as rx
 
 from oktra.admin.users_state import StaffUsersState as S
 from oktra.admin.widgets import staff_frame, staff_input
+from oktra.i18n import N_, t
+
+HIT_COLUMNS = (N_("Id"), N_("Email"), N_("Status"))
+
+
+def _around(text: str, name: str, value: rx.Var) -> list:
+    """A translated text with its `{name}` placeholder replaced by a state value, as pieces."""
+    before, _, after = text.partition("{" + name + "}")
+    return [piece for piece in (before, value, after) if not isinstance(piece, str) or piece]
 
 
 def _counts() -> rx.Component:
     return rx.hstack(
-        rx.foreach(S.statistics, lambda item: rx.badge(item[0], ": ", item[1].to_string())),
+        rx.foreach(S.counts, lambda item: rx.badge(item["label"], ": ", item["value"])),
         wrap="wrap",
     )
 
 
-def _search() -> rx.Component:
+def _search(lang: str) -> rx.Component:
     return rx.cond(
         S.can_search,
         rx.form(
             rx.hstack(
                 rx.box(
                     staff_input(
-                        "Email, company or user id",
+                        t(lang, "Email, company or user id"),
                         "query",
                         required=True,
                         min_length=1,
@@ -31,7 +41,7 @@ def _search() -> rx.Component:
                     ),
                     flex="1",
                 ),
-                rx.button("Search", type="submit"),
+                rx.button(t(lang, "Search"), type="submit"),
                 align="end",
                 width="100%",
             ),
@@ -42,63 +52,77 @@ def _search() -> rx.Component:
     )
 
 
-def _hit(hit: rx.Var) -> rx.Component:
+def _hit(lang: str, hit: rx.Var) -> rx.Component:
+    open_user = t(lang, "Open user {id}")
+    before, _, after = open_user.partition("{id}")
     return rx.table.row(
         rx.table.cell(hit["id"]),
         rx.table.cell(hit["email"]),
         rx.table.cell(rx.badge(hit["status"])),
         rx.table.cell(
             rx.button(
-                "Open",
+                t(lang, "Open…"),
                 size="1",
                 on_click=S.choose(hit["id"]),
-                aria_label="Open user " + hit["id"].to(str),
+                aria_label=before + hit["id"].to(str) + after,
                 id="open-user-" + hit["id"].to(str),
             )
         ),
     )
 
 
-def _hits() -> rx.Component:
+def _hits(lang: str) -> rx.Component:
     return rx.cond(
         S.hits.length() > 0,
         rx.table.root(
             rx.table.header(
                 rx.table.row(
-                    *[rx.table.column_header_cell(h) for h in ("Id", "Email", "Status", "")]
+                    *[rx.table.column_header_cell(t(lang, h)) for h in HIT_COLUMNS],
+                    rx.table.column_header_cell(""),
                 )
             ),
-            rx.table.body(rx.foreach(S.hits, _hit)),
+            rx.table.body(rx.foreach(S.hits, lambda hit: _hit(lang, hit))),
             variant="surface",
             width="100%",
         ),
-        rx.cond(S.searched, rx.text("No account matches.", color_scheme="gray", id="no-hits")),
+        rx.cond(
+            S.searched,
+            rx.text(t(lang, "No account matches."), color_scheme="gray", id="no-hits"),
+        ),
     )
 
 
-def _reason_form() -> rx.Component:
+def _reason_form(lang: str) -> rx.Component:
     return rx.cond(
         S.chosen_id > 0,
         rx.card(
             rx.form(
                 rx.vstack(
-                    rx.heading("Open user #", S.chosen_id.to_string(), size="4", as_="h2"),
+                    rx.heading(
+                        *_around(t(lang, "Open user #{id}"), "id", S.chosen_id.to_string()),
+                        size="4",
+                        as_="h2",
+                    ),
                     staff_input(
-                        "Why do you need this user's data?",
+                        t(lang, "Why do you need this user's data?"),
                         "reason",
                         area=True,
                         required=True,
                         max_length=500,
-                        placeholder="e.g. ticket #4711: the customer asks why alerts stopped",
+                        placeholder=t(
+                            lang, "e.g. ticket #4711: the customer asks why alerts stopped"
+                        ),
                     ),
                     rx.text(
-                        "Your reason is written to the audit trail with your name.",
+                        t(lang, "Your reason is written to the audit trail with your name."),
                         size="2",
                         color_scheme="gray",
                     ),
                     rx.hstack(
-                        rx.button("Open", type="submit", id="confirm-open"),
-                        rx.button("Cancel", type="button", variant="soft", on_click=S.cancel),
+                        rx.button(t(lang, "Open the record"), type="submit", id="confirm-open"),
+                        rx.button(
+                            t(lang, "Cancel"), type="button", variant="soft", on_click=S.cancel
+                        ),
                     ),
                     spacing="3",
                     width="100%",
@@ -112,13 +136,15 @@ def _reason_form() -> rx.Component:
     )
 
 
-def _suspension_form(title: str, text: str, label: str, handler, color: str) -> rx.Component:
+def _suspension_form(
+    lang: str, title: str, text: str, label: str, handler, color: str
+) -> rx.Component:
     return rx.card(
         rx.form(
             rx.vstack(
                 rx.heading(title, size="3", as_="h3"),
                 rx.text(text, size="2"),
-                staff_input("Reason", "reason", required=True, max_length=500),
+                staff_input(t(lang, "Reason"), "reason", required=True, max_length=500),
                 rx.button(label, type="submit", color_scheme=color, id="suspension-submit"),
                 spacing="3",
                 width="100%",
@@ -131,23 +157,28 @@ def _suspension_form(title: str, text: str, label: str, handler, color: str) -> 
     )
 
 
-def _suspension() -> rx.Component:
+def _suspension(lang: str) -> rx.Component:
     return rx.cond(
         S.can_suspend,
         rx.cond(
             S.user_status == "suspended",
             _suspension_form(
-                "Lift the suspension",
-                "The owner will be able to sign in again and receive emails.",
-                "Lift suspension",
+                lang,
+                t(lang, "Lift the suspension"),
+                t(lang, "The owner will be able to sign in again and receive emails."),
+                t(lang, "Lift suspension"),
                 S.lift,
                 "green",
             ),
             _suspension_form(
-                "Suspend this account",
-                "Every session ends at once; sign-in and all emails stop until the suspension "
-                "is lifted. Nothing is deleted.",
-                "Suspend account",
+                lang,
+                t(lang, "Suspend this account"),
+                t(
+                    lang,
+                    "Every session ends at once; sign-in and all emails stop until the "
+                    "suspension is lifted. Nothing is deleted.",
+                ),
+                t(lang, "Suspend account"),
                 S.suspend,
                 "red",
             ),
@@ -155,32 +186,44 @@ def _suspension() -> rx.Component:
     )
 
 
-def _user() -> rx.Component:
+def _user(lang: str) -> rx.Component:
     return rx.cond(
         S.user_id > 0,
         rx.vstack(
             rx.hstack(
-                rx.heading("User #", S.user_id.to_string(), size="5", as_="h2"),
+                rx.heading(
+                    *_around(t(lang, "User #{id}"), "id", S.user_id.to_string()),
+                    size="5",
+                    as_="h2",
+                ),
                 rx.badge(S.user_status, id="user-status"),
                 align="center",
             ),
             rx.foreach(
                 S.sections,
                 lambda section: rx.card(
-                    rx.heading(section["category"], size="3", as_="h3"),
+                    rx.heading(section["label"], size="3", as_="h3"),
                     rx.text(section["text"], white_space="pre-wrap", font_family="monospace"),
                     width="100%",
                 ),
             ),
-            _suspension(),
+            _suspension(lang),
             width="100%",
             id="user-record",
         ),
     )
 
 
-def staff_users() -> rx.Component:
+def staff_users(lang: str) -> rx.Component:
     """Find an account; nothing personal is shown before a reason is given."""
     return staff_frame(
-        "OKTRA back office · users", S, _counts(), _search(), _hits(), _reason_form(), _user()
+        t(lang, "OKTRA back office · users"),
+        S,
+        _counts(),
+        _search(lang),
+        _hits(lang),
+        _reason_form(lang),
+        _user(lang),
+        lang=lang,
+        slug="users",
     )

@@ -9,20 +9,35 @@ from oktra.accounts.models import User
 from oktra.admin import service, users
 from oktra.admin.audit import ReasonRequiredError
 from oktra.admin.roles import Action, PermissionDeniedError, Role, may_act
-from oktra.admin.state import DENIED, SIGNIN_ROUTE, StaffState
+from oktra.admin.state import DENIED, StaffState
 from oktra.core.clock import utc_now
 from oktra.core.errors import NotFoundError
 from oktra.db import session_scope
+from oktra.i18n import N_
+from oktra.privacy.policy import CATEGORY_LABELS
 
-REASON_NEEDED = "Say why you need this (500 characters at most)."
+REASON_NEEDED = N_("Say why you need this (500 characters at most).")
+NO_SUCH_USER = N_("No such user.")
+GONE = N_("This account is closed or no longer exists.")
+NOTHING_TO_CHANGE = N_("Nothing to change.")
+SUSPENDED = N_("Account suspended: its sessions ended, sign-in and emails are stopped.")
+LIFTED = N_("Suspension lifted: the owner can sign in again.")
+# The counts of read_statistics, by key; an unknown key is shown as it is.
+STATISTIC_LABELS = {
+    "users": N_("Accounts"),
+    "verified_users": N_("Verified accounts"),
+    "signups_30_days": N_("Sign-ups in the last 30 days"),
+}
+TABLE_ROWS = N_("{table}: {count} row(s)")
+NOTHING = N_("(nothing)")
 
 
-def _as_text(tables: dict[str, list[dict[str, str]]]) -> str:
+def _as_text(tables: dict[str, list[dict[str, str]]], translate) -> str:
     lines = []
     for name, rows in tables.items():
-        lines.append(f"{name}: {len(rows)} row(s)")
+        lines.append(translate(TABLE_ROWS).format(table=name, count=len(rows)))
         lines.extend("  " + ", ".join(f"{k}={v}" for k, v in row.items()) for row in rows)
-    return "\n".join(lines) or "(nothing)"
+    return "\n".join(lines) or translate(NOTHING)
 
 
 class StaffUsersState(StaffState):
@@ -31,6 +46,8 @@ class StaffUsersState(StaffState):
     message: str = ""
     error: str = ""
     statistics: dict[str, int] = {}  # noqa: RUF012 - Reflex state var
+    # The same counts, labelled in the page's language: [{"label", "value"}].
+    counts: list[dict[str, str]] = []  # noqa: RUF012 - Reflex state var
     hits: list[dict[str, str]] = []  # noqa: RUF012 - Reflex state var
     searched: bool = False
     can_search: bool = False
@@ -46,7 +63,7 @@ class StaffUsersState(StaffState):
 
     def _refused(self) -> None:
         self._forget_user()
-        self.hits, self.searched, self.error = [], False, DENIED
+        self.hits, self.searched, self.error = [], False, self._t(DENIED)
 
     def _may(self, session, action: Action):
         """The staff member when the role may take the action; else refused (lists emptied)."""
@@ -67,11 +84,18 @@ class StaffUsersState(StaffState):
             role = Role(staff.role) if staff else None
             self.denied = role is None or not any(may_act(role, a) for a in users.PAGE_ACTIONS)
             if self.denied:
-                self.statistics = {}
-                return None if self.staff_role else rx.redirect(SIGNIN_ROUTE)
+                self.statistics, self.counts = {}, []
+                return None if self.staff_role else self._to_signin()
             self.can_search = may_act(role, Action.FIND_USERS)
             self.can_suspend = may_act(role, Action.DISABLE_USER)
             self.statistics = service.read_statistics(session=session, staff=staff, now=utc_now())
+        self.counts = [
+            {
+                "label": self._t(STATISTIC_LABELS[key]) if key in STATISTIC_LABELS else key,
+                "value": str(value),
+            }
+            for key, value in self.statistics.items()
+        ]
         return None
 
     @rx.event
@@ -126,10 +150,10 @@ class StaffUsersState(StaffState):
                     now=utc_now(),
                 )
             except ReasonRequiredError:
-                self.error = REASON_NEEDED
+                self.error = self._t(REASON_NEEDED)
                 return
             except NotFoundError:
-                self.error, self.chosen_id = "No such user.", 0
+                self.error, self.chosen_id = self._t(NO_SUCH_USER), 0
                 return
             except PermissionDeniedError:
                 self._refused()
@@ -137,7 +161,11 @@ class StaffUsersState(StaffState):
             self.user_status = users.account_status(session.get(User, chosen))
         self.chosen_id, self.user_id = 0, record.user_id
         self.sections = [
-            {"category": category.value, "text": _as_text(tables)}
+            {
+                "category": category.value,
+                "label": self._t(CATEGORY_LABELS.get(category, category.value)),
+                "text": _as_text(tables, self._t),
+            }
             for category, tables in record.categories.items()
         ]
         self.form_key += 1
@@ -158,25 +186,21 @@ class StaffUsersState(StaffState):
                     now=utc_now(),
                 )
             except ReasonRequiredError:
-                self.error = REASON_NEEDED
+                self.error = self._t(REASON_NEEDED)
                 return
             except NotFoundError:
-                self.error = "This account is closed or no longer exists."
+                self.error = self._t(GONE)
                 return
             self.user_status = users.account_status(session.get(User, target))
-        self.message = done if changed else "Nothing to change."
+        self.message = self._t(done if changed else NOTHING_TO_CHANGE)
         self.form_key += 1
 
     @rx.event
     def suspend(self, form: dict):
         """Suspend the open user's account: sessions end, sign-in and emails stop (audited)."""
-        self._change(
-            form,
-            users.disable_user,
-            "Account suspended: its sessions ended, sign-in and emails are stopped.",
-        )
+        self._change(form, users.disable_user, SUSPENDED)
 
     @rx.event
     def lift(self, form: dict):
         """Lift the open user's suspension (audited)."""
-        self._change(form, users.enable_user, "Suspension lifted: the owner can sign in again.")
+        self._change(form, users.enable_user, LIFTED)

@@ -1,9 +1,13 @@
-"""Pieces the English-only back-office pages share: a labelled field and the page frame
-(who is signed in, the role refusal, the outcome messages)."""
+"""Pieces the back-office pages share: a labelled field and the page frame (the menu, the
+language links, who is signed in, the role refusal, the outcome messages). Pages are built per
+language: `/staff/{slug}` is English, `/fr/staff/{slug}` and `/ar/staff/{slug}` the others."""
 
 from __future__ import annotations
 
 import reflex as rx
+
+from oktra.admin.navigation import STAFF_LANGUAGE, staff_href
+from oktra.i18n import LANGUAGE_NAMES, LANGUAGES, N_, direction, t
 
 LABEL_STYLE = {"font_weight": "500"}
 
@@ -32,19 +36,44 @@ def staff_input(
     )
 
 
-def staff_header(title: str, state: type[rx.State]) -> rx.Component:
-    """The page title, the menu of the pages the role may use, who is signed in, sign-out."""
+def _languages(lang: str, slug: str) -> rx.Component:
+    return rx.hstack(
+        *[
+            rx.link(
+                LANGUAGE_NAMES[code],
+                href=staff_href(code, slug),
+                lang=code,
+                size="1",
+                weight="bold" if code == lang else "regular",
+                aria_current="page" if code == lang else None,
+            )
+            for code in LANGUAGES
+        ],
+        spacing="3",
+    )
+
+
+def staff_header(title: str, state: type[rx.State], lang: str, slug: str) -> rx.Component:
+    """The page title, the menu of the pages the role may use, the language links, who is
+    signed in, sign-out."""
+    prefix = "" if lang == STAFF_LANGUAGE else f"/{lang}"
     return rx.vstack(
-        rx.el.nav(
-            rx.hstack(
-                rx.foreach(
-                    state.staff_links,
-                    lambda page: rx.link(page["label"], href=page["href"], size="2"),
+        rx.hstack(
+            rx.el.nav(
+                rx.hstack(
+                    rx.foreach(
+                        state.staff_links,
+                        lambda page: rx.link(page["label"], href=prefix + page["href"], size="2"),
+                    ),
+                    wrap="wrap",
+                    spacing="4",
                 ),
-                wrap="wrap",
-                spacing="4",
+                aria_label=t(lang, N_("Back office")),
             ),
-            aria_label="Back office",
+            _languages(lang, slug),
+            justify="between",
+            wrap="wrap",
+            width="100%",
         ),
         rx.heading(title, size="6", as_="h1"),
         rx.hstack(
@@ -52,7 +81,7 @@ def staff_header(title: str, state: type[rx.State]) -> rx.Component:
             rx.cond(
                 state.staff_role != "",
                 rx.form(
-                    rx.button("Sign out", type="submit", variant="soft", size="1"),
+                    rx.button(t(lang, N_("Sign out")), type="submit", variant="soft", size="1"),
                     action=state.signout_url,
                     method="post",
                 ),
@@ -65,15 +94,17 @@ def staff_header(title: str, state: type[rx.State]) -> rx.Component:
     )
 
 
-def staff_frame(title: str, state: type[rx.State], *children: rx.Component) -> rx.Component:
+def staff_frame(
+    title: str, state: type[rx.State], *children: rx.Component, lang: str, slug: str
+) -> rx.Component:
     """A back-office page: its header, then either the refusal (role not allowed) or the
     outcome messages and the children."""
     return rx.container(
         rx.vstack(
-            staff_header(title, state),
+            staff_header(title, state, lang, slug),
             rx.cond(
                 state.denied,
-                rx.callout("Your role does not allow this page.", color_scheme="gray"),
+                rx.callout(t(lang, N_("Your role does not allow this page.")), color_scheme="gray"),
                 rx.vstack(
                     rx.cond(state.message != "", rx.callout(state.message, color_scheme="green")),
                     rx.cond(
@@ -88,6 +119,6 @@ def staff_frame(title: str, state: type[rx.State], *children: rx.Component) -> r
         ),
         size="3",
         padding_y="2rem",
-        lang="en",
-        dir="ltr",
+        lang=lang,
+        dir=direction(lang),
     )

@@ -24,6 +24,7 @@ from oktra.admin.models import StaffMember
 from oktra.admin.security import subject_hash
 from oktra.core.clock import utc_now
 from oktra.db import session_scope
+from oktra.i18n import t
 from tests.e2e.conftest import new_page
 
 STAFF_PASSWORD = "registre des marchés 2026 Tanger-Med"
@@ -149,3 +150,24 @@ def test_a_burst_of_failed_sign_ins_is_one_anomaly_listed_once(browser: Browser,
     expect(admin.get_by_text(email)).to_have_count(0)
     assert admin.watch.console_errors == []
     admin.context.close()
+
+
+def test_the_back_office_speaks_french_and_arabic(browser: Browser, app_harness):
+    email, secret = _staff("dpo")
+    page = new_page(browser, app_harness)
+    page.goto("/fr/staff/signin")
+    page.get_by_label(t("fr", "Email")).fill(email)
+    page.get_by_label(t("fr", "Password")).fill(STAFF_PASSWORD)
+    page.get_by_label(t("fr", "Authenticator code")).fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name=t("fr", "Sign in")).click()
+    expect(page).to_have_url(re.compile(r"/fr/staff/users"))
+    menu = page.get_by_role("navigation", name=t("fr", "Back office"))
+    expect(menu.get_by_role("link", name=t("fr", "Audit trail"))).to_be_visible()
+    menu.get_by_role("link", name=t("fr", "Audit trail")).click()
+    expect(page).to_have_url(re.compile(r"/fr/staff/audit"))
+    page.get_by_role("link", name="العربية").click()
+    expect(page).to_have_url(re.compile(r"/ar/staff/audit"))
+    expect(page.locator("[dir=rtl][lang=ar]").first).to_be_visible()
+    expect(page.get_by_role("navigation", name=t("ar", "Back office"))).to_be_visible()
+    assert page.watch.console_errors == []
+    page.context.close()

@@ -28,7 +28,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "oktra"
 
 def _source_messages() -> set[str]:
     found = extract_from_dir(
-        str(PACKAGE), method_map=[("**.py", "python")], keywords={"t": (2,), "N_": None}
+        str(PACKAGE), method_map=[("**.py", "python")], keywords={"t": (2,), "N_": None, "_t": None}
     )
     return {message for _file, _line, message, _comments, _context in found}
 
