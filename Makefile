@@ -12,7 +12,7 @@ export REFLEX_CHECK_LATEST_VERSION := false
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
 export NPM_CONFIG_UPDATE_NOTIFIER := false
 
-.PHONY: setup run test lint services test-tools i18n-extract i18n-update clean
+.PHONY: setup run test lint services test-tools i18n-extract i18n-update clean prod-check
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,3 +64,7 @@ i18n-update: i18n-extract
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .web data
+
+# Validate a production configuration: `make prod-check ENV_FILE=/etc/oktra/oktra.env`
+prod-check: setup
+	$(BIN)/oktra config prod-check $(if $(ENV_FILE),--env-file $(ENV_FILE))

@@ -22,6 +22,7 @@ config = rx.Config(
     db_url=settings.database_url,
     redis_url=settings.redis_url,
     deploy_url=settings.base_url,
+    cors_allowed_origins=settings.cors_origins,
     **backend,
     telemetry_enabled=False,
     show_built_with_reflex=False,

@@ -32,6 +32,29 @@ def cmd_config_check(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_config_prod_check(args: argparse.Namespace) -> int:
+    import os
+
+    from dotenv import dotenv_values
+
+    from oktra.ops.prod_check import production_checks
+    from oktra.settings import get_settings
+
+    if args.env_file:
+        values = {k: v for k, v in dotenv_values(args.env_file).items() if v is not None}
+        os.environ.update(values)
+        get_settings.cache_clear()
+    checks = production_checks()
+    for check in checks:
+        _out(
+            f"{'ok  ' if check.ok else 'FAIL'} {check.name}"
+            + (f": {check.detail}" if check.detail else "")
+        )
+    failed = sum(not check.ok for check in checks)
+    _out("ready for production" if not failed else f"{failed} check(s) failed")
+    return 1 if failed else 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from oktra import migrations
     from oktra.db import get_engine
@@ -251,6 +274,14 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True, metavar="ACTION"
     )
     add(config, "check", "read and check every OKTRA_* setting", cmd_config_check)
+    prod_check = add(
+        config,
+        "prod-check",
+        "check a production configuration (secrets, HTTPS, PostgreSQL, Redis, SES, backups, "
+        "the AWS regions the privacy policy names)",
+        cmd_config_prod_check,
+    )
+    prod_check.add_argument("--env-file", default="", help="read the settings from this file")
 
     db = groups.add_parser("db", help="database schema").add_subparsers(
         dest="action", required=True, metavar="ACTION"

@@ -163,6 +163,12 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def cors_origins(self) -> list[str]:
+        """Origins the backend accepts requests and websockets from: in production only the
+        site itself; elsewhere any (the development frontend runs on another port)."""
+        return [self.base_url] if self.env == "production" else ["*"]
+
+    @property
     def is_sqlite(self) -> bool:
         """Whether the database is the embedded SQLite file."""
         return self.database_url.startswith("sqlite")

@@ -46,6 +46,13 @@ def test_a_complete_production_configuration_is_accepted(monkeypatch):
     assert settings.database_url == "postgresql+psycopg://oktra@db.internal/oktra"
 
 
+def test_production_accepts_requests_only_from_the_site_itself(monkeypatch):
+    _set(monkeypatch, PRODUCTION)
+    assert load_settings().cors_origins == ["https://oktra.ma"]
+    monkeypatch.delenv("OKTRA_ENV")
+    assert load_settings().cors_origins == ["*"]
+
+
 @pytest.mark.parametrize(
     ("override", "setting"),
     [
