@@ -102,7 +102,9 @@ ACTIONS: dict[Role, frozenset[Action]] = {
 }
 
 ACTION_NOTES: dict[Action, str] = {
-    Action.FIND_USERS: "exact email or id; returns user ids only",
+    Action.FIND_USERS: (
+        "part of an email or company name, or an id; shows ids, masked emails and statuses only"
+    ),
     Action.READ_USER: "the role's categories only; a reason; one audit event per category",
     Action.READ_CONSENT_HISTORY: "consent proofs of one user; a reason; audited",
     Action.READ_SECURITY_EVENTS: "security events, all or one user's; a reason; audited",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import ast
 import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.unit.test_privacy_promises import collectable_names
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKLIST = ROOT / "docs" / "security.md"
@@ -82,21 +83,6 @@ def cited_tests(row: Requirement) -> list[str]:
 def cited_paths(row: Requirement) -> list[str]:
     """The code and documentation paths a row names."""
     return CODE_PATH.findall(row.evidence) + DOC_PATH.findall(row.evidence)
-
-
-@functools.cache
-def collectable_names(path: Path) -> frozenset[str]:
-    """Collectable names of a test file: its functions, and Class::method for its classes."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names = set()
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            names.add(node.name)
-        elif isinstance(node, ast.ClassDef):
-            for member in node.body:
-                if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
-                    names.update({member.name, f"{node.name}::{member.name}"})
-    return frozenset(names)
 
 
 def missing_tests(rows: list[Requirement], root: Path = ROOT) -> list[str]:
