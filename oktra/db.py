@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,14 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def _forget_pool_after_fork(engine: Engine) -> None:
+    """A forked process (a server worker) opens its own connections: the pooled ones it
+    inherited share their sockets with the parent, so two processes would talk on one
+    PostgreSQL session (one advisory lock "held" by every worker). They are dropped without
+    being closed, as closing them would end the parent's sessions too."""
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+
+
 @functools.cache
 def engine_for(url: str) -> Engine:
     """One engine per database URL for the life of the process."""
@@ -40,8 +49,10 @@ def engine_for(url: str) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    else:
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    _forget_pool_after_fork(engine)
+    return engine
 
 
 def get_engine() -> Engine:
