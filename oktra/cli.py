@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -250,11 +251,26 @@ def reflex_environment() -> dict[str, str]:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _ready_database()
-    command = [sys.executable, "-m", "reflex", "run", "--env", "prod" if args.prod else "dev"]
-    if args.backend_only:
-        command.append("--backend-only")
     os.chdir(PROJECT_ROOT)
-    os.execve(sys.executable, command, reflex_environment())  # noqa: S606 - replaces this process
+    if not args.prod:
+        command = [sys.executable, "-m", "reflex", "run", "--env", "dev"]
+        if args.backend_only:
+            command.append("--backend-only")
+        os.execve(sys.executable, command, reflex_environment())  # noqa: S606 - replaces this process
+    from oktra.ops.server import ServerPlan, default_workers, serve
+
+    plan = ServerPlan(
+        host=args.host,
+        port=args.port,
+        workers=args.workers or default_workers(),
+        frontend=not args.backend_only,
+    )
+    os.environ.update(reflex_environment())
+    if plan.frontend and not args.no_build:
+        build = [sys.executable, "-m", "reflex", "export", "--frontend-only", "--no-zip"]
+        subprocess.run([*build, "--env", "prod"], check=True)  # noqa: S603 - fixed arguments
+    _out(f"serving on http://{plan.host}:{plan.port} with {plan.workers} workers")
+    serve(plan)
     return 0
 
 
@@ -300,6 +316,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve = add(groups, "serve", "start the web app (frontend :3000)", cmd_serve)
     serve.add_argument("--prod", action="store_true", help="production build on one port")
     serve.add_argument("--backend-only", action="store_true", help="start the backend only")
+    serve.add_argument("--host", default="127.0.0.1", help="--prod: address to listen on")
+    serve.add_argument("--port", type=int, default=3000, help="--prod: port to listen on")
+    serve.add_argument(
+        "--workers", type=int, default=0, help="--prod: worker processes (default: cores + 1)"
+    )
+    serve.add_argument(
+        "--no-build", action="store_true", help="--prod: serve the pages built last time"
+    )
 
     jobs = groups.add_parser("jobs", help="scheduled jobs").add_subparsers(
         dest="action", required=True, metavar="ACTION"
