@@ -13,7 +13,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from oktra.api import build_api
-from oktra.cli import PROJECT_ROOT
+from oktra.cli import PROJECT_ROOT, main
 from oktra.integrations.cmi_simulator import PREFIX as SIMULATOR
 from oktra.ops.headers import caddy_header_lines, inline_script_hashes, security_headers
 from oktra.ops.headers_middleware import SecurityHeaders
@@ -70,6 +70,14 @@ def test_the_caddyfile_holds_the_headers_of_the_production_settings():
     lines = [line.strip() for line in caddyfile.splitlines() if line.strip().startswith("?")]
     assert lines == caddy_header_lines(PRODUCTION)
     assert re.search(r"reverse_proxy 127\.0\.0\.1:3000", caddyfile)
+
+
+def test_oktra_config_headers_prints_the_caddyfile_lines_for_the_settings(monkeypatch, capsys):
+    monkeypatch.setenv("OKTRA_BASE_URL", "https://oktra.ma")
+    monkeypatch.setenv("OKTRA_CMI_GATEWAY_URL", "https://payment.cmi.co.ma/fim/est3Dgate")
+    get_settings.cache_clear()
+    assert main(["config", "headers"]) == 0
+    assert capsys.readouterr().out.splitlines() == caddy_header_lines(PRODUCTION)
 
 
 def test_backend_responses_carry_the_headers_and_hsts_only_over_https(engine, monkeypatch):
