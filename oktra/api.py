@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -16,6 +17,7 @@ from oktra.db import check_database, get_engine
 from oktra.integrations import cmi_simulator
 from oktra.migrations import current_revision, head_revision
 from oktra.notifications import routes as notification_routes
+from oktra.ops.headers_middleware import SecurityHeaders
 from oktra.privacy import rights_routes
 from oktra.privacy import routes as privacy_routes
 from oktra.settings import get_settings
@@ -37,7 +39,8 @@ async def health(_request: Request) -> JSONResponse:
 
 
 def build_api() -> Starlette:
-    """The Starlette app holding OKTRA's own HTTP routes."""
+    """The Starlette app holding OKTRA's own HTTP routes; Reflex mounts itself (events and, in
+    production, the compiled pages) inside it, so every response passes SecurityHeaders."""
     return Starlette(
         routes=[
             Route("/health", health, methods=["GET"]),
@@ -49,5 +52,8 @@ def build_api() -> Starlette:
             *rights_routes.ROUTES,
             *billing_routes.ROUTES,
             *cmi_simulator.routes(get_settings),
-        ]
+        ],
+        middleware=[
+            Middleware(SecurityHeaders, settings=get_settings, exempt=(cmi_simulator.PREFIX,))
+        ],
     )

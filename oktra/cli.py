@@ -56,6 +56,15 @@ def cmd_config_prod_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_config_headers(args: argparse.Namespace) -> int:
+    from oktra.ops.headers import caddy_header_lines
+    from oktra.settings import get_settings
+
+    for line in caddy_header_lines(get_settings()):
+        _out(line)
+    return 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from oktra import migrations
     from oktra.db import get_engine
@@ -298,6 +307,12 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_config_prod_check,
     )
     prod_check.add_argument("--env-file", default="", help="read the settings from this file")
+    add(
+        config,
+        "headers",
+        "print the security headers as deploy/Caddyfile's header block holds them",
+        cmd_config_headers,
+    )
 
     db = groups.add_parser("db", help="database schema").add_subparsers(
         dest="action", required=True, metavar="ACTION"

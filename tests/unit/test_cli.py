@@ -37,6 +37,7 @@ def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
     [
         [],
         ["config", "check"],
+        ["config", "headers"],
         ["db", "upgrade"],
         ["db", "check"],
         ["demo", "load"],

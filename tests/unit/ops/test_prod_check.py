@@ -112,6 +112,13 @@ def test_an_unreachable_redis_and_an_old_schema_fail(production, monkeypatch):
     assert "oktra db upgrade" in failures["database"]
 
 
+def test_a_plain_http_site_or_api_address_is_refused(production, monkeypatch):
+    monkeypatch.setenv("OKTRA_API_URL", "http://api.oktra.ma")
+    assert _failures()["https"] == "not HTTPS: api_url"
+    monkeypatch.setenv("OKTRA_BASE_URL", "http://oktra.ma")
+    assert "HTTPS only" in _failures()["settings"]
+
+
 def test_settings_refused_in_production_stop_the_check(production, monkeypatch):
     monkeypatch.setenv("OKTRA_DATABASE_URL", "sqlite:///oktra.db")
     assert "SQLite is refused" in _failures()["settings"]
