@@ -16,6 +16,7 @@ from oktra.accounts.sessions import (
     session_for_token,
 )
 from oktra.core.clock import utc_now
+from oktra.core.http import FORM, accepts
 from oktra.db import session_scope
 from oktra.i18n import DEFAULT_LANGUAGE, normalize_language
 from oktra.privacy import consent
@@ -88,6 +89,7 @@ async def complete_sign_in(request: Request) -> Response:
     return response
 
 
+@accepts(*FORM, allow_empty=True)
 async def sign_out(request: Request) -> Response:
     """End this device's session and clear its cookie."""
     form = await request.form()

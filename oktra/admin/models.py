@@ -58,7 +58,8 @@ class StaffMember(SQLModel, table=True):
     full_name: str = Field(max_length=120)
     role: str = Field(max_length=20)
     password_hash: str = Field(max_length=100)
-    totp_secret: str = Field(max_length=64)
+    # Sealed with AES-256-GCM (staff_auth.seal_totp_secret), never the base32 secret in clear.
+    totp_secret: str = Field(max_length=200)
     totp_last_step: int | None = Field(default=None)
     active: bool = True
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

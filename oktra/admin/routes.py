@@ -10,6 +10,7 @@ from oktra.accounts.routes import frontend_url
 from oktra.admin.navigation import staff_href
 from oktra.admin.staff_auth import ABSOLUTE_LIFETIME, end_staff_session, redeem_ticket
 from oktra.core.clock import utc_now
+from oktra.core.http import FORM, accepts
 from oktra.db import session_scope
 from oktra.i18n import LANGUAGES
 from oktra.privacy.cookies import STAFF_COOKIE
@@ -49,6 +50,7 @@ async def complete_staff_sign_in(request: Request) -> Response:
     return response
 
 
+@accepts(*FORM, allow_empty=True)
 async def staff_sign_out(request: Request) -> Response:
     """End this browser's staff session and clear its cookie."""
     with session_scope() as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,12 +17,24 @@ from oktra.admin.models import StaffMember, StaffSession
 from oktra.admin.roles import Role
 from oktra.admin.security import record_security_event, subject_hash
 from oktra.core.clock import as_utc
-from oktra.core.security import keyed_hash, new_token, token_hash
+from oktra.core.security import (
+    UnsealError,
+    derived_key,
+    keyed_hash,
+    new_token,
+    seal,
+    token_hash,
+    unseal,
+)
 from oktra.db import session_scope
 from oktra.privacy.cookies import STAFF_COOKIE
 from oktra.settings import get_settings
 
+logger = logging.getLogger(__name__)
+
 ISSUER = "OKTRA staff"
+# The HKDF label of the key that seals TOTP secrets (docs/keys.md); migration 0014 repeats it.
+TOTP_KEY_PURPOSE = "staff-totp-secret"
 TICKET_LIFETIME = timedelta(seconds=60)
 IDLE_LIFETIME = timedelta(minutes=30)
 ABSOLUTE_LIFETIME = timedelta(hours=10)
@@ -71,12 +84,37 @@ def create_staff(
         full_name=full_name.strip()[:120] or address,
         role=role,
         password_hash=hash_password(password),
-        totp_secret=secret,
+        totp_secret="",
     )
     session.add(staff)
     session.flush()
+    staff.totp_secret = seal_totp_secret(staff_id=staff.id, secret=secret)
+    session.flush()
     uri = pyotp.TOTP(secret).provisioning_uri(name=address, issuer_name=ISSUER)
     return NewStaff(staff_id=staff.id, provisioning_uri=uri)
+
+
+def _totp_key() -> bytes:
+    return derived_key(get_settings().secret_key.get_secret_value(), TOTP_KEY_PURPOSE)
+
+
+def _totp_context(staff_id: int) -> str:
+    return f"staff_member.totp_secret:{staff_id}"
+
+
+def seal_totp_secret(*, staff_id: int, secret: str) -> str:
+    """The TOTP secret as stored: AES-256-GCM under a key derived from the secret key, bound to
+    this staff member's id (a value copied to another row does not open)."""
+    return seal(secret, key=_totp_key(), context=_totp_context(staff_id))
+
+
+def totp_secret_of(staff: StaffMember) -> str | None:
+    """The staff member's TOTP secret in clear; None (logged) when it does not open."""
+    try:
+        return unseal(staff.totp_secret, key=_totp_key(), context=_totp_context(staff.id))
+    except UnsealError:
+        logger.warning("the TOTP secret of staff member %s does not open with the key", staff.id)
+        return None
 
 
 def check_totp(staff: StaffMember, code: object, now: datetime) -> bool:
@@ -86,7 +124,10 @@ def check_totp(staff: StaffMember, code: object, now: datetime) -> bool:
     digits = code.replace(" ", "").strip()
     if len(digits) != 6 or not digits.isdigit():
         return False
-    totp = pyotp.TOTP(staff.totp_secret)
+    secret = totp_secret_of(staff)
+    if secret is None:
+        return False
+    totp = pyotp.TOTP(secret)
     current = totp.timecode(as_utc(now))
     for step in (current - 1, current, current + 1):
         if staff.totp_last_step is not None and step <= staff.totp_last_step:

@@ -12,6 +12,7 @@ from oktra.alerts.feed import atom_feed
 from oktra.alerts.service import feed_by_token
 from oktra.core.clock import utc_now
 from oktra.core.errors import NotFoundError
+from oktra.core.http import FORM, accepts
 from oktra.db import session_scope
 from oktra.settings import get_settings
 
@@ -38,6 +39,7 @@ async def alert_feed(request: Request) -> Response:
     )
 
 
+@accepts(*FORM)
 async def one_click_unsubscribe(request: Request) -> Response:
     """POST /alerts/unsubscribe/{token}: what a mail client's unsubscribe button sends (RFC 8058:
     body `List-Unsubscribe=One-Click`, no cookie, no sign-in). A GET (a link opened or fetched by

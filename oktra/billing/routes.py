@@ -20,6 +20,7 @@ from oktra.billing.checkout import invoice_pdf, owned_order, proforma_pdf
 from oktra.billing.models import BillingOrder, Invoice
 from oktra.billing.payments import OrderError
 from oktra.core.clock import utc_now
+from oktra.core.http import FORM, URLENCODED, accepts
 from oktra.db import session_scope
 from oktra.i18n import DEFAULT_LANGUAGE
 from oktra.settings import get_settings
@@ -36,6 +37,7 @@ async def _form(request: Request) -> dict[str, str]:
     return {name: value for name, value in posted.items() if isinstance(value, str)}
 
 
+@accepts(URLENCODED)
 async def cmi_callback(request: Request) -> PlainTextResponse:
     """Verify and apply one callback; a database busy past a few tries answers FAILURE, which
     CMI retries later (the application is idempotent, so a retry is safe)."""
@@ -53,6 +55,7 @@ async def cmi_callback(request: Request) -> PlainTextResponse:
     return PlainTextResponse(FAILURE)
 
 
+@accepts(*FORM)
 async def cmi_return(request: Request) -> Response:
     """The browser back from CMI (okUrl or failUrl): only the order id is read, and the page
     shows the order as the callback left it; nothing here changes an order."""

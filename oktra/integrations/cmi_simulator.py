@@ -33,6 +33,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from oktra.core.http import URLENCODED, XML, accepts
 from oktra.integrations import cmi_simulator_pages as pages
 from oktra.integrations.cmi import ver3_hash
 
@@ -269,6 +270,7 @@ def _return_page(result: Mapping[str, str], *, ok: bool, note: str = "") -> Resp
     return pages.redirect_page(lang=result.get("lang", ""), url=url, fields=result, note=note)
 
 
+@accepts(URLENCODED)
 async def _checkout(request: Request, settings: SimulatorSettings) -> Response:
     """POST /fim/est3Dgate: check the signed checkout form, then answer the card page."""
     form = await pages.read_form(request)
@@ -284,6 +286,7 @@ async def _checkout(request: Request, settings: SimulatorSettings) -> Response:
     return _card_page(token, form)
 
 
+@accepts(URLENCODED)
 async def _pay(request: Request, settings: SimulatorSettings) -> Response:
     """POST /pay: the card page's answer; the callback, then the way back to the merchant."""
     form = await pages.read_form(request)
@@ -369,6 +372,7 @@ def _refund(oid: str, total: str) -> tuple[dict[str, str], dict[str, str]]:
     return _api_answer(oid, trans_id=_trans_id())
 
 
+@accepts(*XML)
 async def _api(request: Request, settings: SimulatorSettings) -> Response:
     """POST /fim/api: the XML back-office API (ORDERSTATUS QUERY and Credit only)."""
     parsed = await pages.read_cc5_request(request)

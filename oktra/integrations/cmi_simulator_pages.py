@@ -23,7 +23,6 @@ LANGUAGES = ("fr", "ar", "en")
 DEFAULT_LANGUAGE = "fr"
 MAX_BODY_BYTES = 64 * 1024
 MAX_FIELDS = 200
-FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 EXPIRY = re.compile(r"(\d{2})\s*/\s*(\d{2})")
 MOROCCO = ZoneInfo("Africa/Casablanca")
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -223,10 +222,7 @@ async def read_body(request: Request) -> bytes | None:
 
 
 async def read_form(request: Request) -> dict[str, str] | str:
-    """The url-encoded form posted, or the reason it is refused."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != FORM_MEDIA_TYPE:
-        return f"The form must be posted as {FORM_MEDIA_TYPE}."
+    """The url-encoded form posted (its Content-Type checked by the route), or why it is refused."""
     body = await read_body(request)
     if body is None:
         return "The form is larger than 64 KB."

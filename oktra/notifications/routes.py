@@ -15,6 +15,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from oktra.core.clock import utc_now
+from oktra.core.http import SNS_MESSAGE, accepts
 from oktra.db import session_scope
 from oktra.integrations import sns
 from oktra.notifications.suppression import apply_ses_event
@@ -62,6 +63,7 @@ def receive(body: bytes) -> tuple[int, str]:
     return 200, "ok"
 
 
+@accepts(*SNS_MESSAGE)
 async def ses_notifications(request: Request) -> PlainTextResponse:
     """Receive one SNS message (verification fetches a certificate: off the event loop)."""
     body = await request.body()

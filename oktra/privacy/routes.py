@@ -11,6 +11,7 @@ from starlette.routing import Route
 from oktra.accounts.models import User
 from oktra.accounts.sessions import ClientInfo
 from oktra.core.clock import utc_now
+from oktra.core.http import FORM, accepts
 from oktra.db import session_scope
 from oktra.i18n import N_, direction, normalize_language, t
 from oktra.privacy import news
@@ -40,6 +41,7 @@ def _page(lang: str, *parts: str, status_code: int = 200) -> HTMLResponse:
     )
 
 
+@accepts(*FORM)
 async def news_unsubscribe(request: Request) -> Response:
     """GET shows the question and a button (a link opened or fetched by a scanner changes
     nothing); POST, what a mail client's unsubscribe button sends, withdraws the consent."""

@@ -42,8 +42,8 @@ def _staff(role: str) -> tuple[str, str]:
             role=role,
             password=STAFF_PASSWORD,
         )
-        secret = session.exec(select(StaffMember).where(StaffMember.email == email)).one()
-        return email, secret.totp_secret
+        member = session.exec(select(StaffMember).where(StaffMember.email == email)).one()
+        return email, staff_auth.totp_secret_of(member)
 
 
 def _customer() -> tuple[int, str]:

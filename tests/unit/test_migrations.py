@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, inspect
+import pyotp
+from sqlalchemy import Column, Integer, MetaData, String, Table, inspect, text
 
 from oktra import migrations
-from oktra.db import engine_for
+from oktra.admin import staff_auth
+from oktra.admin.models import StaffMember
+from oktra.core.clock import utc_now
+from oktra.db import engine_for, session_scope
 from oktra.models import METADATA
 
 
@@ -55,3 +59,28 @@ def test_a_renamed_column_in_a_model_counts_as_drift(engine, monkeypatch):
             copy.append_column(Column("note", String(10)))
     monkeypatch.setattr(migrations, "METADATA", renamed)
     assert any(diff[0] == "add_column" for diff in migrations.drift(engine))
+
+
+def test_0014_seals_existing_totp_secrets_and_0013_opens_them_again(database_url):
+    migrations.upgrade(database_url, "0013")
+    engine = engine_for(database_url)
+    secret = pyotp.random_base32()
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO staff_member (id, email, full_name, role, password_hash, totp_secret,"
+                " active, created_at) VALUES (5, 'dpo@oktra.ma', 'Dpo', 'dpo', 'x', :secret,"
+                " :active, :now)"
+            ),
+            {"secret": secret, "active": True, "now": utc_now()},
+        )
+    migrations.upgrade(database_url)
+    with session_scope(engine) as session:
+        member = session.get(StaffMember, 5)
+        assert secret not in member.totp_secret
+        assert staff_auth.totp_secret_of(member) == secret
+        assert staff_auth.check_totp(member, pyotp.TOTP(secret).now(), utc_now())
+    migrations.downgrade(database_url, "0013")
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT totp_secret FROM staff_member")).scalar_one()
+    assert stored == secret

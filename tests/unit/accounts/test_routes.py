@@ -72,6 +72,37 @@ def test_sign_out_revokes_the_session_and_clears_the_cookie(engine):
         assert sessions.session_for_token(session=session, token=token, now=utc_now()) is None
 
 
+def _live(token: str) -> bool:
+    from oktra.accounts import sessions
+    from oktra.core.clock import utc_now
+    from oktra.db import session_scope
+
+    with session_scope() as session:
+        return sessions.session_for_token(session=session, token=token, now=utc_now()) is not None
+
+
+def test_a_sign_out_posted_as_json_is_refused_and_keeps_the_session(engine):
+    signed = create_account("salma@atlas.ma")
+    client, response = _complete(signed.ticket)
+    token = response.cookies["oktra_session"]
+    client.cookies.set("oktra_session", token)
+    out = client.post("/auth/signout", json={"next": "/en"})
+    assert out.status_code == 415
+    assert "multipart/form-data" in out.text
+    assert "set-cookie" not in out.headers
+    assert _live(token)
+
+
+def test_a_sign_out_without_a_body_still_signs_out(engine):
+    signed = create_account("salma@atlas.ma")
+    client, response = _complete(signed.ticket)
+    token = response.cookies["oktra_session"]
+    client.cookies.set("oktra_session", token)
+    out = client.post("/auth/signout")
+    assert out.status_code == 303
+    assert not _live(token)
+
+
 def test_redirects_stay_on_the_site():
     assert safe_next("//evil.example/x") == "/fr"
     assert safe_next("https://evil.example") == "/fr"

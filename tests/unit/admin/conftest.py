@@ -54,7 +54,7 @@ def add_user(session: Session, email: str = "salma@atlas.ma") -> User:
 
 def code_for(staff: StaffMember, offset_steps: int = 0) -> str:
     """The authenticator's code for now (or a neighbouring step)."""
-    totp = pyotp.TOTP(staff.totp_secret)
+    totp = pyotp.TOTP(staff_auth.totp_secret_of(staff))
     return totp.generate_otp(totp.timecode(utc_now()) + offset_steps)
 
 

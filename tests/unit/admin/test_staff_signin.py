@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import io
+from urllib.parse import parse_qs, urlsplit
 
+import pyotp
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -58,8 +61,14 @@ def test_a_code_is_not_accepted_twice(engine):
 
 
 def test_an_earlier_step_is_refused_after_a_later_one_was_used():
+    sealed = staff_auth.seal_totp_secret(staff_id=7, secret="A" * 32)
     staff = StaffMember(
-        email="a@oktra.ma", full_name="A", role="support", password_hash="x", totp_secret="A" * 32
+        id=7,
+        email="a@oktra.ma",
+        full_name="A",
+        role="support",
+        password_hash="x",
+        totp_secret=sealed,
     )
     now = utc_now()
     assert staff_auth.check_totp(staff, code_for(staff, 1), now)
@@ -120,3 +129,33 @@ def test_staff_add_refuses_a_weak_password(engine, monkeypatch, capsys):
     assert "refused" in capsys.readouterr().err
     with session_scope() as session:
         assert session.exec(select(StaffMember)).all() == []
+
+
+def test_the_stored_totp_secret_is_sealed_and_never_the_base32_secret(engine):
+    with session_scope() as session:
+        created = staff_auth.create_staff(
+            session=session,
+            email="dpo@oktra.ma",
+            full_name="Dpo Agent",
+            role="dpo",
+            password=STAFF_PASSWORD,
+        )
+    secret = parse_qs(urlsplit(created.provisioning_uri).query)["secret"][0]
+    with session_scope() as session:
+        stored = session.execute(
+            text("SELECT totp_secret FROM staff_member WHERE id = :id"), {"id": created.staff_id}
+        ).scalar_one()
+    assert secret not in stored and stored.startswith("v1.")
+    assert _sign_in("dpo@oktra.ma", STAFF_PASSWORD, pyotp.TOTP(secret).now())
+
+
+def test_a_sealed_secret_copied_to_another_member_does_not_open(engine):
+    first, second = _new_staff("support"), _new_staff("dpo")
+    with session_scope() as session:
+        session.get(StaffMember, second.id).totp_secret = first.totp_secret
+    with session_scope() as session:
+        copied = session.get(StaffMember, second.id)
+        assert staff_auth.totp_secret_of(copied) is None
+    for code in (code_for(first), code_for(second)):
+        with pytest.raises(staff_auth.StaffSignInError):
+            _sign_in(second.email, STAFF_PASSWORD, code)

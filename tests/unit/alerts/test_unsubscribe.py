@@ -136,3 +136,21 @@ def test_a_token_names_only_its_own_user(session, make_user):
     widened = Unsubscribe(stranger.id, ALERT, alert.id)
     assert unsubscribe.apply(session=session, request=widened, now=NOW) == 0
     assert session.get(SavedSearch, alert.id).paused_at is None
+
+
+def test_a_one_click_post_that_is_not_a_form_is_refused_and_changes_nothing(
+    session, make_user, client
+):
+    user = make_user()
+    alert = _alert(session, user)
+    session.commit()
+    path = _path(Unsubscribe(user.id, ALERT, alert.id))
+    plain = {"Content-Type": "text/plain"}
+    answer = client.post(path, content=b"List-Unsubscribe=One-Click", headers=plain)
+    assert answer.status_code == 415
+    assert client.post(path).status_code == 415
+    session.expire_all()
+    assert session.get(SavedSearch, alert.id).paused_at is None
+    assert client.post(path, files={"List-Unsubscribe": (None, "One-Click")}).text == (
+        "Unsubscribed."
+    )

@@ -209,3 +209,19 @@ def test_the_callback_route_answers_cmi_in_plain_text_and_applies_once(session, 
     )
     assert first.headers["content-type"].startswith("text/plain")
     assert len(_periods(session)) == 1
+
+
+def test_a_callback_not_posted_as_a_url_encoded_form_is_refused_and_changes_nothing(
+    session, order, monkeypatch
+):
+    monkeypatch.setenv("OKTRA_CMI_STORE_KEY", STORE_KEY)
+    get_settings.cache_clear()
+    client = TestClient(build_api())
+    form = _callback(order)
+    for wrong in ({"json": form}, {"files": {"oid": (None, order.oid)}, "data": form}):
+        answer = client.post("/billing/cmi/callback", **wrong)
+        assert answer.status_code == 415
+        assert "application/x-www-form-urlencoded" in answer.text
+    assert _periods(session) == []
+    assert session.exec(select(GatewayCallback)).all() == []
+    assert client.post("/billing/cmi/callback", data=form).text == CAPTURE

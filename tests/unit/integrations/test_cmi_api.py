@@ -36,6 +36,7 @@ from tests.unit.integrations.test_cmi_simulator import (
 __all__ = ["browser", "cmi_settings", "simulator"]  # fixtures used here by name
 
 API = "/cmi-simulator/fim/api"
+XML = {"Content-Type": "application/xml; charset=utf-8"}
 ODD_PASSWORD = "p<a>s&s\"w'ord]]>"
 
 
@@ -86,7 +87,7 @@ def credit(oid: str, total: str | None = None) -> bytes:
 
 def api_call(simulator: Simulator, body: bytes) -> dict[str, str]:
     """POST a CC5Request; the CC5Response's leaf fields, those under Extra included."""
-    response = httpx.post(f"{simulator.base_url}{API}", content=body)
+    response = httpx.post(f"{simulator.base_url}{API}", content=body, headers=XML)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("application/xml")
     root = ET.fromstring(response.content)
@@ -159,7 +160,7 @@ def test_bad_api_credentials_are_refused(browser, simulator, override):
 def test_an_api_request_with_a_doctype_or_over_64_kb_or_malformed_is_refused(simulator):
     doctype = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>' + query("x")
     for body in (doctype, query("x") + b" " * 70_000, b"<CC5Request><Name>"):
-        response = httpx.post(f"{simulator.base_url}{API}", content=body)
+        response = httpx.post(f"{simulator.base_url}{API}", content=body, headers=XML)
         assert response.status_code == 400 and b"<Response>Error</Response>" in response.content
 
 

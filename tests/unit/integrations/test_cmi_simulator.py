@@ -382,3 +382,13 @@ def test_the_simulator_does_not_exist_in_production():
     with TestClient(Starlette(routes=cmi_simulator.routes(lambda: settings))) as client:
         assert client.post("/cmi-simulator/fim/est3Dgate", data={}).status_code == 404
         assert client.post("/cmi-simulator/fim/api", content=b"").status_code == 404
+
+
+def test_a_card_form_not_url_encoded_is_refused_and_the_session_stays_usable(browser, simulator):
+    _, token = open_card_page(browser, signed_fields(simulator))
+    data = {"token": token, "card-number": APPROVED_CARD, "card-expiry": EXPIRY, "card-cvc": CVC}
+    data |= {"callback": "none", "action": "pay"}
+    refused = browser.post(PAY, files={name: (None, value) for name, value in data.items()})
+    assert refused.status_code == 415
+    assert "application/x-www-form-urlencoded" in refused.text
+    assert browser.post(PAY, data=data).is_success

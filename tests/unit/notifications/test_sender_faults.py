@@ -155,7 +155,7 @@ def ses_events(monkeypatch):
         key, not_before=utc_now() - timedelta(days=1), not_after=utc_now() + timedelta(days=1)
     )
     monkeypatch.setattr(routes, "fetch_certificate", lambda url: pem)
-    client = TestClient(build_api())
+    client = TestClient(build_api(), headers={"Content-Type": "text/plain; charset=UTF-8"})
 
     def post_send_event(message: EmailMessage) -> int:
         mail = {

@@ -35,6 +35,8 @@ from tests.unit.integrations.test_sns import (
 )
 
 KEY = _key()
+# What Amazon SNS sends with every HTTPS message (its JSON is labelled text/plain).
+SNS_HEADERS = {"Content-Type": "text/plain; charset=UTF-8"}
 PEM = _certificate(
     KEY, not_before=datetime(2020, 1, 1, tzinfo=UTC), not_after=datetime(2099, 1, 1, tzinfo=UTC)
 )
@@ -45,7 +47,7 @@ def client(monkeypatch, database_url):
     monkeypatch.setenv("OKTRA_DATABASE_URL", database_url)
     monkeypatch.setenv("OKTRA_SES_SNS_TOPIC_ARNS", TOPIC_ARN)
     monkeypatch.setattr(routes, "fetch_certificate", lambda _url: PEM)
-    return TestClient(build_api())
+    return TestClient(build_api(), headers=SNS_HEADERS)
 
 
 def _now() -> str:
@@ -161,3 +163,15 @@ def test_a_send_event_confirms_the_message_it_names(session, client):
     session.expire_all()
     stored = session.get(EmailMessage, message.id)
     assert stored.status == "sent" and stored.confirmed_at is not None
+
+
+def test_a_message_of_an_unexpected_content_type_is_refused_and_changes_nothing(session, client):
+    _user(session)
+    fields = _sign(_notification(json.dumps(_bounce("salma@atlas.ma")), Timestamp=_now()), KEY)
+    body = json.dumps(fields)
+    xml = client.post("/notifications/ses", content=body, headers={"Content-Type": "text/xml"})
+    assert xml.status_code == 415
+    assert session.exec(select(EmailSuppression)).all() == []
+    as_json = {"Content-Type": "application/json"}
+    assert client.post("/notifications/ses", content=body, headers=as_json).status_code == 200
+    assert len(session.exec(select(EmailSuppression)).all()) == 1

@@ -86,3 +86,15 @@ def test_unsubscribing_stops_the_news_not_yet_sent_and_later_batches(session, ma
     announcements.queue_announcements(session=session, now=utc_now(), batch=1)
     messages = session.exec(select(EmailMessage)).all()
     assert [(m.to_address, m.status) for m in messages] == [(first.email, "cancelled")]
+
+
+def test_a_one_click_post_that_is_not_a_form_is_refused_and_keeps_the_consent(
+    session, make_user, client
+):
+    user = make_user()
+    grant_news(session, user)
+    session.commit()
+    answer = client.post(_path(user.id), json={"List-Unsubscribe": "One-Click"})
+    assert answer.status_code == 415
+    session.expire_all()
+    assert has_consent(session=session, user_id=user.id, purpose=PRODUCT_NEWS)
