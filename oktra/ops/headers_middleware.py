@@ -4,6 +4,7 @@ backend, the compiled pages included (`reflex run --env prod` serves them from t
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -53,13 +54,20 @@ class SecurityHeaders:
                 if message.get("more_body", False):
                     return
                 page = b"".join(body)
-                hashes = inline_script_hashes(page.decode("utf-8", errors="replace"))
-                self._add(MutableHeaders(scope=start), hashes)
-                await send(start)
+                await self._start_page(send, start, page)
                 message = {"type": "http.response.body", "body": page, "more_body": False}
+            elif message["type"] == "http.response.pathsend" and start is not None:
+                # A production server (Granian) sends static files by path: the page is read
+                # from the file for its hashes, the file itself still goes by path.
+                await self._start_page(send, start, Path(message["path"]).read_bytes())
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    async def _start_page(self, send: Send, start: Message, page: bytes) -> None:
+        hashes = inline_script_hashes(page.decode("utf-8", errors="replace"))
+        self._add(MutableHeaders(scope=start), hashes)
+        await send(start)
 
     def _add(self, headers: MutableHeaders, script_hashes) -> None:
         for name, value in security_headers(self.settings(), script_hashes).items():

@@ -37,11 +37,13 @@ def default_workers() -> int:
 
 def server_environment(plan: ServerPlan) -> dict[str, str]:
     """The Reflex variables a production worker needs: prod mode, the app compiled already
-    (by `reflex export`), the built pages mounted on the backend when it serves them."""
+    (by `reflex export`), the built pages mounted on the backend when it serves them. Reflex
+    prefixes its internal variables with two underscores (tests/unit/ops/test_server.py holds
+    these names to Reflex's own)."""
     return {
         "REFLEX_ENV_MODE": "prod",
-        "REFLEX_SKIP_COMPILE": "true",
-        "REFLEX_MOUNT_FRONTEND_COMPILED_APP": "true" if plan.frontend else "false",
+        "__REFLEX_SKIP_COMPILE": "true",
+        "__REFLEX_MOUNT_FRONTEND_COMPILED_APP": "true" if plan.frontend else "false",
     }
 
 

@@ -3,13 +3,16 @@ in deploy/Caddyfile."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
+from starlette.staticfiles import StaticFiles
 from starlette.testclient import TestClient
 
 from oktra.api import build_api
@@ -126,3 +129,36 @@ def test_a_header_a_route_sets_is_kept_and_the_simulator_is_left_alone():
     assert own.headers["referrer-policy"] == "no-referrer"
     assert own.headers["x-frame-options"] == "DENY"
     assert "content-security-policy" not in client.get(f"{SIMULATOR}/x").headers
+
+
+def test_a_page_sent_by_path_as_granian_sends_static_files_gets_its_headers(tmp_path):
+    """Granian offers the ASGI `pathsend` extension, so Starlette's static files (the built
+    pages `oktra serve --prod` mounts) are sent by path, without a body message."""
+    (tmp_path / "page.html").write_text(PAGE)
+    app = SecurityHeaders(StaticFiles(directory=tmp_path), settings=lambda: PRODUCTION)
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/page.html",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"oktra.ma")],
+        "extensions": {"http.response.pathsend": {}},
+    }
+    asyncio.run(app(scope, receive, send))
+    assert [message["type"] for message in sent] == [
+        "http.response.start",
+        "http.response.pathsend",
+    ]
+    headers = MutableHeaders(raw=sent[0]["headers"])
+    script_src = _directives(headers["content-security-policy"])["script-src"]
+    assert script_src == ["'self'", "'unsafe-eval'", *inline_script_hashes(PAGE)]
+    assert headers["x-frame-options"] == "DENY"
