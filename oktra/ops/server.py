@@ -30,9 +30,10 @@ class ServerPlan:
 
 
 def default_workers() -> int:
-    """One worker per core plus one (the event handlers wait on the database as much as they
-    compute), at least two so a failed worker never leaves the site without one."""
-    return max(2, (os.cpu_count() or 1) + 1)
+    """One worker per core, at least two so a failed worker never leaves the site without one.
+    On the 2-core load benchmark, 2 workers served 62 actions/s at 200 users where 3 served 56
+    and 5 served 51 (docs/performance.md): the work is CPU-bound, more processes only contend."""
+    return max(2, os.cpu_count() or 1)
 
 
 def server_environment(plan: ServerPlan) -> dict[str, str]:
