@@ -22,6 +22,7 @@ from oktra.demo import DEMO_EMAIL, DEMO_PASSWORD
 from oktra.ops.headers import inline_script_hashes, origin, security_headers
 from oktra.settings import Settings
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, new_page
+from tests.e2e.test_account_journey import _sign_in
 from tests.e2e.test_billing_journey import APPROVED_CARD, _new_account, _pay_pro
 
 RECORD_VIOLATIONS = """
@@ -108,12 +109,7 @@ def test_public_pages_search_and_a_tender_work_under_the_policy(guarded, app_har
 
 def test_sign_in_and_the_alerts_page_work_under_the_policy(guarded):
     page, violations = guarded
-    page.goto("/fr/signin")
-    page.get_by_label("Adresse e-mail").fill(DEMO_EMAIL)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).to_have_url(re.compile(r"/fr/account"))
-    expect(page.locator("#nav-account")).to_be_visible()
+    _sign_in(page, DEMO_EMAIL, DEMO_PASSWORD)
     page.goto("/fr/alerts")
     expect(page.locator("#no-alerts, .alert-card").first).to_be_visible()
     assert violations == []
