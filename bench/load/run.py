@@ -191,7 +191,7 @@ async def gather_limited(coroutines: list, limit: int) -> list:
     return await asyncio.gather(*(one(coroutine) for coroutine in coroutines))
 
 
-async def act(user, world, rng: random.Random, end: float, think: float, on_drop) -> None:
+async def act(user, world, rng: random.Random, end: float, think: float) -> None:
     """One user's session: an action, the think time, again, until the window ends."""
     await asyncio.sleep(rng.uniform(0, think))
     while time.monotonic() < end:
@@ -203,7 +203,7 @@ async def act(user, world, rng: random.Random, end: float, think: float, on_drop
         else:
             outcome = await user.save_alert(rng.choice(world.words))
         if outcome == "interrupted":
-            await on_drop(user)
+            await user.wait_reconnected()
         await asyncio.sleep(think)
 
 
@@ -236,15 +236,10 @@ async def measure_level(users, world, args, server, rng, kill_at: float | None =
             await asyncio.sleep(0.2)
         killed["respawned"] = time.monotonic() - killed["at"]
 
-    async def on_drop(user) -> None:
-        await user.wait_reconnected()
-
     cpu_before = cpu_by_process()
     started = time.monotonic()
     end = started + args.duration
-    tasks = [
-        act(user, world, random.Random(rng.random()), end, args.think, on_drop) for user in users
-    ]
+    tasks = [act(user, world, random.Random(rng.random()), end, args.think) for user in users]
     if kill_at is not None:
         tasks.append(killer())
     await asyncio.gather(*tasks)
