@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlmodel import Session
 
 from oktra.core.errors import ConfigError
@@ -41,6 +43,31 @@ def _forget_pool_after_fork(engine: Engine) -> None:
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
 
 
+# A pooled PostgreSQL connection left unused this long is checked (a round trip) before it is
+# handed out again; one in steady use is not (SQLAlchemy's pool_pre_ping checks every checkout,
+# a round trip on every event of every tab under load). A connection that broke while in use
+# fails its statement, and SQLAlchemy then drops the whole pool.
+IDLE_CHECK_SECONDS = 10.0
+
+
+def _note_checkin(_dbapi_connection: object, record: object) -> None:
+    record.info["idle_since"] = time.monotonic()  # type: ignore[attr-defined]
+
+
+def _check_if_idle(dbapi_connection: object, record: object, _proxy: object) -> None:
+    """Raise DisconnectionError (the pool then opens a new connection) when a connection that
+    sat idle no longer answers."""
+    idle_since = record.info.get("idle_since")  # type: ignore[attr-defined]
+    if idle_since is None or time.monotonic() - idle_since < IDLE_CHECK_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+        cursor.execute("SELECT 1")
+        cursor.close()
+    except psycopg.Error as exc:
+        raise DisconnectionError(str(exc)) from exc
+
+
 @functools.cache
 def engine_for(url: str) -> Engine:
     """One engine per database URL for the life of the process."""
@@ -50,7 +77,9 @@ def engine_for(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        engine = create_engine(url, connect_args={"connect_timeout": 5})
+        event.listen(engine, "checkin", _note_checkin)
+        event.listen(engine, "checkout", _check_if_idle)
     _forget_pool_after_fork(engine)
     return engine
 

@@ -34,7 +34,7 @@ from oktra.api import build_api
 from oktra.billing import pages as billing_pages
 from oktra.billing.state import BillingOrderState, BillingState
 from oktra.i18n import LANGUAGES, N_, t
-from oktra.lifespan import scheduler_lifespan
+from oktra.lifespan import frozen_startup_heap, scheduler_lifespan
 from oktra.logging_setup import configure_logging
 from oktra.notifications.pages import mailbox
 from oktra.notifications.state import MailboxState
@@ -49,6 +49,7 @@ from oktra.privacy.request_pages import requests_page, verify_page
 from oktra.privacy.request_state import DpoRequestState, DpoVerifyState
 from oktra.public import pages as public_pages
 from oktra.settings import get_settings
+from oktra.socket_owners import use_liveness_token_manager
 from oktra.tenders import pages as tender_pages
 from oktra.tenders import search_pages
 from oktra.tenders.state import TenderDetailState, TenderSearchState
@@ -108,6 +109,8 @@ def entry() -> rx.Component:
 
 app = rx.App(style=STYLE, api_transformer=build_api())
 app.register_lifespan_task(scheduler_lifespan)
+app.register_lifespan_task(frozen_startup_heap)
+use_liveness_token_manager(app)
 app.add_page(entry, route="/", title="OKTRA", on_load=LanguageState.enter)
 for lang in LANGUAGES:
     for slug, builder, title, on_load in PAGES:

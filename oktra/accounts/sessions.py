@@ -97,18 +97,30 @@ def _is_live(row: AuthSession, now: datetime, settings: Settings) -> bool:
     return row.revoked_at is None and row.expires_at > now and row.last_seen_at + idle > now
 
 
-def session_for_token(*, session: Session, token: str | None, now: datetime) -> AuthSession | None:
-    """The live session behind a token (touching its last use), or None."""
+def session_and_user_for_token(
+    *, session: Session, token: str | None, now: datetime
+) -> tuple[AuthSession, User] | None:
+    """The live session behind a token and its user, in one query (touching its last use),
+    or None: every event of a signed-in tab asks it."""
     if not token or len(token) > 200:
         return None
-    row = session.exec(
-        select(AuthSession).where(AuthSession.token_hash == token_hash(token))
+    found = session.exec(
+        select(AuthSession, User)
+        .join(User, User.id == AuthSession.user_id)
+        .where(AuthSession.token_hash == token_hash(token))
     ).first()
-    if row is None or not _is_live(row, now, get_settings()):
+    if found is None or not _is_live(found[0], now, get_settings()):
         return None
+    row, user = found
     if now - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = now
-    return row
+    return row, user
+
+
+def session_for_token(*, session: Session, token: str | None, now: datetime) -> AuthSession | None:
+    """The live session behind a token (touching its last use), or None."""
+    found = session_and_user_for_token(session=session, token=token, now=now)
+    return found[0] if found is not None else None
 
 
 def end_session(*, session: Session, token: str | None, now: datetime) -> int | None:

@@ -48,11 +48,8 @@ class AuthState(rx.State):
 
     def _current(self, session) -> tuple[User, AuthSession] | None:
         token = sessions.token_from_cookie_header(self.router.headers.cookie)
-        row = sessions.session_for_token(session=session, token=token, now=utc_now())
-        if row is None:
-            return None
-        user = session.get(User, row.user_id)
-        return (user, row) if user is not None else None
+        found = sessions.session_and_user_for_token(session=session, token=token, now=utc_now())
+        return (found[1], found[0]) if found is not None else None
 
     def _refresh(self) -> User | None:
         with session_scope() as session:
