@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from urllib.parse import quote
 
 import reflex as rx
@@ -13,9 +14,11 @@ from oktra.accounts.limits import TOO_MANY, LimitExceededError
 from oktra.accounts.models import AuthSession, User
 from oktra.accounts.validation import ValidationFailedError
 from oktra.core.clock import utc_now
-from oktra.db import session_scope
+from oktra.db import reading_scope, session_scope
 from oktra.i18n import N_, normalize_language, t
 
+# A public page re-reads the session of an open connection at most this often.
+DISPLAY_RECHECK_SECONDS = 30
 RESET_SENT = N_("If an account uses this address, we have sent it a link to choose a new password.")
 EMAIL_VERIFIED = N_("Your email address is confirmed: your alerts can now be sent.")
 VERIFICATION_SENT = N_("We have sent you a new confirmation link.")
@@ -29,6 +32,9 @@ class AuthState(rx.State):
     email_verified: bool = False
     _user_id: int | None = None
     _session_id: int | None = None
+    # When and on which websocket connection the session was last read (_refresh_for_display).
+    _session_read_at: float = 0.0
+    _session_read_on: str = ""
 
     @rx.var
     def signout_url(self) -> str:
@@ -52,7 +58,8 @@ class AuthState(rx.State):
         return (found[1], found[0]) if found is not None else None
 
     def _refresh(self) -> User | None:
-        with session_scope() as session:
+        self._session_read_at, self._session_read_on = time.time(), self._connection()
+        with reading_scope() as session:
             current = self._current(session)
             if current is None:
                 self.signed_in, self.user_name, self.email_verified = False, "", False
@@ -63,6 +70,18 @@ class AuthState(rx.State):
             self.email_verified = user.email_verified_at is not None
             self._user_id, self._session_id = user.id, row.id
             return user
+
+    def _connection(self) -> str:
+        return self.router.session.session_id
+
+    def _refresh_for_display(self) -> None:
+        """For a public page (the search, a tender), where the session only shows who is signed
+        in: read it again when this connection has not read it for DISPLAY_RECHECK_SECONDS.
+        A page load opens a new connection and reads it at once; a handler that acts for the
+        user reads it every time (_refresh, _signed_in_or_redirect)."""
+        fresh = time.time() - self._session_read_at < DISPLAY_RECHECK_SECONDS
+        if not (fresh and self._session_read_on == self._connection()):
+            self._refresh()
 
     def _signed_in_or_redirect(self):
         """(the signed-in user, None); for a visitor (None, the redirect to sign-in that comes

@@ -9,12 +9,14 @@ filter; the deadline window and the open/closed status are evaluated at `now`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
 from oktra.core.clock import utc_now
+from oktra.db import session_scope, transactional_engine
 from oktra.tenders import bitmaps, search_db
 from oktra.tenders.catalogue import SNAPSHOTS, Snapshot
 from oktra.tenders.criteria import PAGE_SIZE, Criteria, Sort
@@ -45,7 +47,19 @@ def snapshot(*, session: Session) -> Snapshot:
     """The in-memory catalogue of this session's database, current."""
     key = session.get_bind().url.render_as_string(hide_password=True)
     version = search_db.catalogue_version(session=session)
-    return SNAPSHOTS.get(key, version, lambda: search_db.catalogue_rows(session=session))
+    return SNAPSHOTS.get(key, version, lambda: _catalogue(session))
+
+
+def _catalogue(session: Session) -> Iterator[Sequence]:
+    """The catalogue's rows, streamed by a server-side cursor. It needs a transaction: a
+    reading_scope's session (autocommit) has none, and the rows are read in a session of their
+    own on the same database."""
+    engine = transactional_engine(session.get_bind())
+    if engine is None:
+        yield from search_db.catalogue_rows(session=session)
+        return
+    with session_scope(engine) as own:
+        yield from search_db.catalogue_rows(session=own)
 
 
 def term_set(session: Session, snap: Snapshot, term: tuple[str, ...], title_only: bool) -> int:

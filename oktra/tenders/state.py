@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from oktra.accounts.state import AuthState
 from oktra.core.clock import utc_now
-from oktra.db import session_scope
+from oktra.db import reading_scope
 from oktra.i18n import t
 from oktra.tenders import search_views, views
 from oktra.tenders.criteria import PAGE_PARAM, from_params
@@ -69,7 +69,7 @@ class TenderSearchState(AuthState):
     @rx.event
     def load(self):
         """Run the search the address describes."""
-        self._refresh()
+        self._refresh_for_display()
         lang = self.page_lang
         self.loaded_query = self.router.url.query
         reading = from_params(parse_qs(self.loaded_query))
@@ -81,7 +81,7 @@ class TenderSearchState(AuthState):
         self.published_to = criteria.published_to.isoformat() if criteria.published_to else ""
         self.problems = [t(lang, problem) for problem in reading.problems]
         try:
-            with session_scope() as session:
+            with reading_scope() as session:
                 page = search_views.search_page(
                     session=session, lang=lang, criteria=criteria, page=reading.page, now=now
                 )
@@ -118,10 +118,10 @@ class TenderDetailState(AuthState):
     @rx.event
     def load(self):
         """Read the tender named in the address."""
-        self._refresh()
+        self._refresh_for_display()
         lang = self.page_lang
         raw = str(self.router.page.params.get("tender_id", ""))
-        with session_scope() as session:
+        with reading_scope() as session:
             found = (
                 views.tender_with_buyer(session=session, tender_id=int(raw))
                 if (raw.isdigit())

@@ -25,10 +25,11 @@ from sqlalchemy import select, text
 from sqlmodel import Session
 
 from oktra import migrations
-from oktra.db import engine_for, session_scope
+from oktra.db import engine_for, reading_scope, session_scope
 from oktra.tenders.criteria import Criteria, Sort
 from oktra.tenders.demo import load_demo_tenders
 from oktra.tenders.models import Buyer, Tender
+from oktra.tenders.catalogue import SNAPSHOTS
 from oktra.tenders.search import matching_ids, search
 from oktra.tenders.searchtext import parse_query, tokens
 
@@ -223,3 +224,15 @@ def test_sqlite_and_postgresql_return_the_same_results_for_50_queries(databases)
     assert sum(telling.values()) >= 40, telling
     assert set(telling) == {"word", "words", "phrase", "exclusion", "variant", "filters"}
     assert len(distinct) >= 35
+
+
+def test_a_search_in_a_reading_scope_builds_the_catalogue_on_both_databases(databases):
+    """The search page reads in autocommit (oktra/db.py reading_scope); the catalogue's streamed
+    read needs a transaction and takes one of its own."""
+    totals = {}
+    for kind, session in databases.items():
+        session.commit()
+        SNAPSHOTS.clear()
+        with reading_scope(session.get_bind()) as reading:
+            totals[kind] = search(session=reading, criteria=Criteria(text="travaux"), now=NOW).total
+    assert totals["sqlite"] == totals["postgresql"] > 0

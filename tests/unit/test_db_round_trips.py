@@ -1,8 +1,9 @@
 """A pooled PostgreSQL connection that died while idle is replaced before it is handed out; one
-in steady use is handed out without a check round trip (oktra/db.py)."""
+in steady use is handed out without a check round trip; reads need no transaction (oktra/db.py)."""
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
@@ -50,3 +51,23 @@ def test_a_connection_in_steady_use_is_handed_out_unchecked_and_one_failure_rene
     with pytest.raises(OperationalError):
         _backend_pid()
     assert _backend_pid() != first
+
+
+def test_a_reading_scope_opens_no_transaction_where_a_session_scope_does(engine_on_postgres):
+    with db.reading_scope() as session:
+        session.execute(text("SELECT 1"))
+        status = session.connection().connection.dbapi_connection.info.transaction_status
+        assert status == psycopg.pq.TransactionStatus.IDLE
+    with db.session_scope() as session:
+        session.execute(text("SELECT 1"))
+        status = session.connection().connection.dbapi_connection.info.transaction_status
+        assert status == psycopg.pq.TransactionStatus.INTRANS
+
+
+def test_a_connection_checked_after_idling_can_serve_a_reading_scope(
+    engine_on_postgres, monkeypatch
+):
+    _backend_pid()
+    monkeypatch.setattr(db, "IDLE_CHECK_SECONDS", 0.0)
+    with db.reading_scope() as session:
+        assert session.execute(text("SELECT 1")).scalar() == 1
