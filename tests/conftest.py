@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -21,6 +22,7 @@ POSTGRES_URL = os.environ.get(
     "OKTRA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 RUN_ID = uuid.uuid4().hex[:8]
+REDIS_URL = os.environ.get("OKTRA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 E2E_DIR = Path(__file__).parent / "e2e"
@@ -55,6 +57,19 @@ def clean_settings(
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis test server's URL; fails under CI when it is unreachable."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as exc:
+        reason = f"Redis unreachable at OKTRA_TEST_REDIS_URL ({exc})"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return REDIS_URL
 
 
 @pytest.fixture(scope="session")

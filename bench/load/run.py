@@ -253,6 +253,7 @@ async def measure_level(users, world, args, server, rng, kill_at: float | None =
         report["reconnected users"] = sum(1 for user in users if user.log.reconnects)
         report["new tokens"] = sum(1 for user in users if user.log.new_tokens)
         report["state kept"] = (sum(checks), len(checks))
+        report["state lost"] = Counter(part for user in users for part in user.log.state_lost)
     await gather_limited([user.close() for user in users], 100)
     return report
 
@@ -309,6 +310,8 @@ def print_report(name: str, report: dict, baseline_p95: float) -> None:
             f"reconnected; state kept for {kept} of {checked}; {report['new tokens']} tabs "
             "given a new token (a new, empty state) by the server"
         )
+        if report["state lost"]:
+            print(f"parts of the state not found again: {dict(report['state lost'])}")
 
 
 async def main(args: argparse.Namespace) -> None:

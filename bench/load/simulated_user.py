@@ -56,6 +56,7 @@ class UserLog:
     reconnects: int = 0
     new_tokens: int = 0
     state_checks: list[bool] = field(default_factory=list)
+    state_lost: list[str] = field(default_factory=list)
 
 
 def _route(path: str, query: dict[str, str] | None = None) -> dict[str, object]:
@@ -74,6 +75,8 @@ class SimulatedUser:
         self.cookie = ""
         self.log = UserLog()
         self.last_search = ""
+        # A search whose answer was lost with its worker may or may not have been applied.
+        self.unanswered_search = ""
         self.alert_id = ""
         self._route = _route("/en/signin")
         self._waiter: tuple[Callable[[dict], str | None], asyncio.Future] | None = None
@@ -205,7 +208,9 @@ class SimulatedUser:
         """Search for a word (the search page's address carries it)."""
         outcome = await self._navigate("search", _route("/en/tenders", {"q": word}), _searched)
         if outcome == "ok":
-            self.last_search = word
+            self.last_search, self.unanswered_search = word, ""
+        elif outcome == "interrupted":
+            self.unanswered_search = word
         return outcome
 
     async def open_tender(self, tender_id: int) -> str:
@@ -233,12 +238,15 @@ class SimulatedUser:
         """The state a reconnected tab hydrates with still holds this user's sign-in, last
         search and alert form."""
         self.log.reconnects += 1
-        kept = (
-            snapshot.get(SEARCH, {}).get("text_rx_state_") == self.last_search
-            and snapshot.get(FORM, {}).get("alert_id_rx_state_") == self.alert_id
-            and snapshot.get(AUTH, {}).get("signed_in_rx_state_") is True
-        )
-        self.log.state_checks.append(kept)
+        parts = {
+            "last search": snapshot.get(SEARCH, {}).get("text_rx_state_")
+            in {self.last_search, self.unanswered_search or self.last_search},
+            "alert form": snapshot.get(FORM, {}).get("alert_id_rx_state_") == self.alert_id,
+            "sign-in": snapshot.get(AUTH, {}).get("signed_in_rx_state_") is True,
+        }
+        lost = [part for part, kept in parts.items() if not kept]
+        self.log.state_lost.extend(lost)
+        self.log.state_checks.append(not lost)
 
     async def wait_reconnected(self) -> None:
         """After the websocket dropped: wait for the client's own reconnection (to another
@@ -246,6 +254,7 @@ class SimulatedUser:
         try:
             await asyncio.wait_for(self._hydrated.wait(), TIMEOUT)
         except TimeoutError:
+            self.log.state_lost.append("never reconnected")
             self.log.state_checks.append(False)
 
 

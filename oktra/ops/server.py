@@ -31,8 +31,8 @@ class ServerPlan:
 
 def default_workers() -> int:
     """One worker per core, at least two so a failed worker never leaves the site without one.
-    On the 2-core load benchmark, 2 workers served 62 actions/s at 200 users where 3 served 56
-    and 5 served 51 (docs/performance.md): the work is CPU-bound, more processes only contend."""
+    On the 2-core load benchmark, 4 workers served 200 users no better than 2 (81 and 77
+    actions/s, within the runs' spread; docs/performance.md): the work is CPU-bound."""
     return max(2, os.cpu_count() or 1)
 
 

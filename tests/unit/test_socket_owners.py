@@ -18,24 +18,14 @@ from types import SimpleNamespace
 
 import psutil
 import pytest
-import redis
 from redis import asyncio as aredis
 from reflex.utils.token_manager import LocalTokenManager, RedisTokenManager, SocketRecord
 
 from oktra.ops import liveness
 from oktra.socket_owners import LivenessTokenManager, use_liveness_token_manager
+from tests.conftest import REDIS_URL
 
-REDIS_URL = os.environ.get("OKTRA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-@pytest.fixture(autouse=True)
-def _redis_running():
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.exceptions.ConnectionError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis unreachable at {REDIS_URL}: {exc}")
-        pytest.skip(f"Redis unreachable at {REDIS_URL}")
+pytestmark = pytest.mark.usefixtures("redis_url")
 
 
 def _run(scenario):

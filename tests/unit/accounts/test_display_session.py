@@ -33,6 +33,18 @@ def _revoke(token: str) -> None:
         sessions.end_session(session=session, token=token, now=utc_now())
 
 
+def _shown_then_revoked(monkeypatch):
+    """The search page shown signed in on connection sid-1 at a fixed time, then the session
+    revoked from elsewhere."""
+    token = signed_in_token(create_account("salma@atlas.ma"))
+    page = _on_connection(state_for(TenderSearchState, token=token, path="/fr/search"), "sid-1")
+    monkeypatch.setattr(account_state.time, "time", lambda: 1_000_000.0)
+    run_handler(TenderSearchState.load, page)
+    assert page.signed_in
+    _revoke(token)
+    return page
+
+
 def test_a_public_page_shows_a_revoked_session_signed_out_within_the_recheck_delay(
     engine, monkeypatch
 ):
@@ -52,20 +64,12 @@ def test_a_public_page_shows_a_revoked_session_signed_out_within_the_recheck_del
 
 
 def test_a_page_load_on_a_new_connection_reads_the_session_at_once(engine, monkeypatch):
-    token = signed_in_token(create_account("salma@atlas.ma"))
-    page = _on_connection(state_for(TenderSearchState, token=token, path="/fr/search"), "sid-1")
-    monkeypatch.setattr(account_state.time, "time", lambda: 1_000_000.0)
-    run_handler(TenderSearchState.load, page)
-    _revoke(token)
+    page = _shown_then_revoked(monkeypatch)
     run_handler(TenderSearchState.load, _on_connection(page, "sid-2"))
     assert not page.signed_in
 
 
 def test_a_handler_that_acts_for_the_user_reads_the_session_every_time(engine, monkeypatch):
-    token = signed_in_token(create_account("salma@atlas.ma"))
-    page = _on_connection(state_for(TenderSearchState, token=token, path="/fr/search"), "sid-1")
-    monkeypatch.setattr(account_state.time, "time", lambda: 1_000_000.0)
-    run_handler(TenderSearchState.load, page)
-    _revoke(token)
+    page = _shown_then_revoked(monkeypatch)
     assert page._refresh() is None
     assert not page.signed_in

@@ -26,10 +26,10 @@ from sqlmodel import Session
 
 from oktra import migrations
 from oktra.db import engine_for, reading_scope, session_scope
+from oktra.tenders.catalogue import SNAPSHOTS
 from oktra.tenders.criteria import Criteria, Sort
 from oktra.tenders.demo import load_demo_tenders
 from oktra.tenders.models import Buyer, Tender
-from oktra.tenders.catalogue import SNAPSHOTS
 from oktra.tenders.search import matching_ids, search
 from oktra.tenders.searchtext import parse_query, tokens
 
