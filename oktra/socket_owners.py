@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import pickle
-import socket
 
 import psutil
 from redis.exceptions import RedisError
@@ -42,7 +41,6 @@ class LivenessTokenManager(RedisTokenManager):
     def __init__(self, redis, process: psutil.Process | None = None) -> None:
         super().__init__(redis)
         self._identity = liveness.WorkerIdentity.of(process or psutil.Process())
-        self._host = socket.gethostname()
         self._beat_for: str | None = None
         self._heartbeat_task: asyncio.Task | None = None
 
@@ -84,7 +82,7 @@ class LivenessTokenManager(RedisTokenManager):
         if owner == self.instance_id:
             return False
         beat = await self.redis.get(liveness.beat_key(owner))
-        if not liveness.is_gone(beat, host=self._host):
+        if not liveness.is_gone(beat, host=self._identity.host):
             return False
         freed = bool(await self.redis.eval(_DELETE_IF_UNCHANGED, 1, key, record))
         if freed:

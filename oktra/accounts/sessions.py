@@ -101,7 +101,7 @@ def session_and_user_for_token(
     *, session: Session, token: str | None, now: datetime
 ) -> tuple[AuthSession, User] | None:
     """The live session behind a token and its user, in one query (touching its last use),
-    or None: every event of a signed-in tab asks it."""
+    or None: the check behind a signed-in tab's events."""
     if not token or len(token) > 200:
         return None
     found = session.exec(
